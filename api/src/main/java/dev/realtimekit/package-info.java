@@ -1,0 +1,10 @@
+/**
+ * Realtime Kit's public API: topic-based WebSockets for Jakarta EE that scale across nodes.
+ *
+ * <p>An application implements one {@link dev.realtimekit.MessageHandler} and one
+ * {@link dev.realtimekit.TokenValidator} as CDI beans, optionally a
+ * {@link dev.realtimekit.TopicAuthorizer}; the kit (the {@code realtime-kit-impl} jar) registers the
+ * endpoint, authenticates handshakes, dispatches messages on managed executors and delivers broadcast
+ * events to every subscriber of a topic, on every node.
+ */
+package dev.realtimekit;
