@@ -1,0 +1,49 @@
+package dev.realtimekit.impl.bus;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Carries serialized events between the nodes that serve a topic. The in-JVM bus serves one node; a
+ * cluster bus (Redis) carries each event to every node subscribed to its topic.
+ *
+ * <p>The {@link dev.realtimekit.impl.registry.TopicRegistry} decides what this node is subscribed to:
+ * it calls {@link #subscribe} when a topic gets its first local subscriber and {@link #unsubscribe}
+ * when the last one leaves. Every method is thread-safe and returns without blocking.
+ */
+public interface EventBus extends AutoCloseable {
+
+    /** Receives the events of the topics this node is subscribed to. */
+    @FunctionalInterface
+    interface Listener {
+        /**
+         * @param topic the topic the event was published to
+         * @param payload the event's JSON text, exactly as published
+         */
+        void onEvent(String topic, String payload);
+    }
+
+    /** Starts delivering events to the listener; called once, before any other method. */
+    void start(Listener listener);
+
+    /**
+     * @return a stage that completes when events of the topic are delivered to the listener (for a
+     *     cluster bus: when the subscription is confirmed), or fails when it cannot be established
+     */
+    CompletionStage<Void> subscribe(String topic);
+
+    /** @return a stage that completes when the node no longer receives the topic's events */
+    CompletionStage<Void> unsubscribe(String topic);
+
+    /**
+     * Publishes an event to every node subscribed to the topic, this one included.
+     *
+     * @return a stage that completes when the bus accepted the event, or fails (fast) when it cannot
+     */
+    CompletionStage<Void> publish(String topic, String payload);
+
+    /** @return a short description for logs, never containing credentials */
+    String describe();
+
+    @Override
+    void close();
+}

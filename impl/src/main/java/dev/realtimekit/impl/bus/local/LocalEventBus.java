@@ -1,0 +1,54 @@
+package dev.realtimekit.impl.bus.local;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import dev.realtimekit.impl.bus.EventBus;
+
+/**
+ * The embedded bus for a single node: a published event goes straight to this node's listener, on
+ * the publishing thread. Used whenever no Redis is configured.
+ */
+public final class LocalEventBus implements EventBus {
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private volatile Listener listener = (topic, payload) -> {
+    };
+
+    @Override
+    public void start(Listener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public CompletionStage<Void> subscribe(String topic) {
+        return DONE;
+    }
+
+    @Override
+    public CompletionStage<Void> unsubscribe(String topic) {
+        return DONE;
+    }
+
+    @Override
+    public CompletionStage<Void> publish(String topic, String payload) {
+        try {
+            listener.onEvent(topic, payload);
+            return DONE;
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "in-JVM";
+    }
+
+    @Override
+    public void close() {
+        listener = (topic, payload) -> {
+        };
+    }
+}

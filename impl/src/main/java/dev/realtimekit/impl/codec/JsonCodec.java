@@ -1,0 +1,68 @@
+package dev.realtimekit.impl.codec;
+
+import java.lang.reflect.Type;
+
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbException;
+
+/**
+ * Turns client frames into message objects and events into frames, with one thread-safe {@link Jsonb}.
+ */
+public final class JsonCodec implements AutoCloseable {
+
+    /** The error frame for a frame that is not JSON or does not map to the handler's message type. */
+    public static final String INVALID_MESSAGE_FORMAT = "Invalid message format";
+
+    private final Jsonb jsonb;
+    private final String invalidFormatFrame;
+    private final String internalErrorFrame;
+
+    public JsonCodec(Jsonb jsonb) {
+        this.jsonb = jsonb;
+        this.invalidFormatFrame = errorFrame(INVALID_MESSAGE_FORMAT);
+        this.internalErrorFrame = errorFrame(ErrorFrame.INTERNAL_ERROR);
+    }
+
+    /**
+     * @param text a text frame from a client
+     * @param type the handler's client message type
+     * @return the message, never {@code null}
+     * @throws JsonbException when the text is not JSON, does not map to the type, or is {@code null}
+     */
+    public <T> T decode(String text, Type type) {
+        T value = jsonb.fromJson(text, type);
+        if (value == null) {
+            throw new JsonbException("The frame holds no message");
+        }
+        return value;
+    }
+
+    /**
+     * @param value an event or reply
+     * @return its JSON text
+     * @throws JsonbException when JSON-B cannot serialize it
+     */
+    public String encode(Object value) {
+        return jsonb.toJson(value);
+    }
+
+    /** @return the frame {@code {"type":"error","message":"..."}} */
+    public String errorFrame(String message) {
+        return jsonb.toJson(new ErrorFrame(message));
+    }
+
+    /** @return the error frame for a frame that cannot be decoded, serialized once */
+    public String invalidFormatFrame() {
+        return invalidFormatFrame;
+    }
+
+    /** @return the error frame for a failure whose details stay on the server, serialized once */
+    public String internalErrorFrame() {
+        return internalErrorFrame;
+    }
+
+    @Override
+    public void close() throws Exception {
+        jsonb.close();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.realtimekit.impl.dispatch;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.realtimekit.ConnectionContext;
+import dev.realtimekit.impl.codec.JsonCodec;
+import dev.realtimekit.impl.registry.TopicRegistry;
+
+/**
+ * One client connection: what the handler sees ({@link ConnectionContext}), what the registry
+ * delivers to ({@link TopicRegistry.Subscriber}), and the queue that handles its messages in order.
+ *
+ * @param <U> the user id type
+ */
+public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.Subscriber {
+
+    private final String id = UUID.randomUUID().toString();
+    private final U userId;
+    private final String topic;
+    private final Outbound outbound;
+    private final JsonCodec codec;
+    private final SerialQueue inbound;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> finished = new CompletableFuture<>();
+    /** Set on the connection's serial queue only, before onConnect is called. */
+    private volatile boolean connected;
+
+    Connection(U userId, String topic, Outbound outbound, JsonCodec codec, SerialQueue inbound) {
+        this.userId = userId;
+        this.topic = topic;
+        this.outbound = outbound;
+        this.codec = codec;
+        this.inbound = inbound;
+    }
+
+    @Override
+    public String connectionId() {
+        return id;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public U userId() {
+        return userId;
+    }
+
+    @Override
+    public String topic() {
+        return topic;
+    }
+
+    @Override
+    public CompletionStage<Void> send(Object message) {
+        Objects.requireNonNull(message, "message");
+        String frame;
+        try {
+            frame = codec.encode(message);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return outbound.send(frame);
+    }
+
+    @Override
+    public CompletionStage<Void> close() {
+        return outbound.close(1000, "");
+    }
+
+    @Override
+    public CompletionStage<Void> close(int code, String reason) {
+        if (code != 1000 && (code < 4000 || code > 4999)) {
+            throw new IllegalArgumentException("Close code must be 1000 or 4000 to 4999, not " + code);
+        }
+        String text = reason == null ? "" : reason;
+        if (text.getBytes(StandardCharsets.UTF_8).length > 123) {
+            throw new IllegalArgumentException("Close reason must be at most 123 bytes in UTF-8");
+        }
+        return outbound.close(code, text);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.get() && outbound.isOpen();
+    }
+
+    @Override
+    public void deliver(String frame) {
+        outbound.offer(frame);
+    }
+
+    Outbound outbound() {
+        return outbound;
+    }
+
+    SerialQueue inbound() {
+        return inbound;
+    }
+
+    /** @return true for the first call only */
+    boolean markClosed() {
+        return closed.compareAndSet(false, true);
+    }
+
+    boolean connected() {
+        return connected;
+    }
+
+    void markConnected() {
+        connected = true;
+    }
+
+    /** @return a stage that completes when the connection's last lifecycle callback has finished */
+    public CompletableFuture<Void> finished() {
+        return finished;
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + id + ", topic=" + topic + "]";
+    }
+}

@@ -1,0 +1,292 @@
+package dev.realtimekit.impl.dispatch;
+
+import java.lang.reflect.Type;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.realtimekit.HandlerException;
+import dev.realtimekit.MessageHandler;
+import dev.realtimekit.impl.bus.EventBus;
+import dev.realtimekit.impl.codec.JsonCodec;
+import dev.realtimekit.impl.i18n.Messages;
+import dev.realtimekit.impl.registry.TopicRegistry;
+
+/**
+ * Drives the application's {@link MessageHandler} for every connection of this node: subscription
+ * and onConnect, decoding, direct-then-broadcast dispatch, error frames, publishing, onDisconnect.
+ *
+ * <p>Each connection's work runs on its own {@link SerialQueue}, so its calls into the handler are
+ * sequential and in arrival order; handler methods are always invoked on the executor. Methods of
+ * this class are called from container threads and never block.
+ *
+ * @param <C> client message type
+ * @param <E> event type
+ * @param <U> user id type
+ */
+public final class Dispatcher<C, E, U> {
+
+    /** Error frame text when publishing a broadcast event failed (the seed's wording). */
+    public static final String BROADCAST_FAILED = "Failed to broadcast event";
+    /** Error frame text when a connection sends faster than its messages are handled. */
+    public static final String TOO_MANY_PENDING = "Too many pending messages";
+    /** Error frame text for binary frames, which the kit does not accept. */
+    public static final String BINARY_NOT_SUPPORTED = "Binary messages are not supported";
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final MessageHandler<C, E, U> handler;
+    private final String handlerName;
+    private final Type messageType;
+    private final JsonCodec codec;
+    private final TopicRegistry registry;
+    private final EventBus bus;
+    private final Executor executor;
+    private final int maxPendingMessages;
+    private final Set<Connection<U>> open = ConcurrentHashMap.newKeySet();
+    private final String tooManyPendingFrame;
+    private final String broadcastFailedFrame;
+    private final String binaryFrame;
+
+    public Dispatcher(MessageHandler<C, E, U> handler, String handlerName, Type messageType, JsonCodec codec,
+            TopicRegistry registry, EventBus bus, Executor executor, int maxPendingMessages) {
+        this.handler = handler;
+        this.handlerName = handlerName;
+        this.messageType = messageType;
+        this.codec = codec;
+        this.registry = registry;
+        this.bus = bus;
+        this.executor = executor;
+        this.maxPendingMessages = maxPendingMessages;
+        this.tooManyPendingFrame = codec.errorFrame(TOO_MANY_PENDING);
+        this.broadcastFailedFrame = codec.errorFrame(BROADCAST_FAILED);
+        this.binaryFrame = codec.errorFrame(BINARY_NOT_SUPPORTED);
+    }
+
+    /**
+     * A client connected: queues its subscription and onConnect ahead of any message.
+     *
+     * @return the new connection
+     */
+    public Connection<U> open(U userId, String topic, Outbound outbound) {
+        Connection<U> connection = new Connection<>(userId, topic, outbound, codec, new SerialQueue(executor));
+        open.add(connection);
+        connection.inbound().submit(() -> connect(connection));
+        return connection;
+    }
+
+    /** A text frame arrived: queues it behind the connection's earlier messages, or refuses it when too many wait. */
+    public void message(Connection<U> connection, String text) {
+        if (!connection.inbound().submit(() -> handle(connection, text), maxPendingMessages)) {
+            connection.outbound().offer(tooManyPendingFrame);
+        }
+    }
+
+    /** A binary frame arrived: answered with an error frame; the connection stays open. */
+    public void binaryMessage(Connection<U> connection) {
+        connection.outbound().offer(binaryFrame);
+    }
+
+    /** The client has gone (any reason); safe to call more than once. */
+    public void closed(Connection<U> connection) {
+        if (!connection.markClosed()) {
+            return;
+        }
+        connection.outbound().closed();
+        registry.remove(connection);
+        connection.inbound().submit(() -> disconnect(connection));
+    }
+
+    /** @return the number of connections not yet fully closed (onDisconnect pending or running included) */
+    public int openConnections() {
+        return open.size();
+    }
+
+    /**
+     * Closes every connection (for application shutdown) and runs their onDisconnect.
+     *
+     * @return a stage that completes when every onDisconnect has finished
+     */
+    public CompletableFuture<Void> closeAll(int code, String reason) {
+        List<Connection<U>> connections = List.copyOf(open);
+        for (Connection<U> connection : connections) {
+            connection.outbound().close(code, reason);
+            closed(connection);
+        }
+        return CompletableFuture.allOf(connections.stream().map(Connection::finished).toArray(CompletableFuture[]::new));
+    }
+
+    private CompletionStage<Void> connect(Connection<U> connection) {
+        if (!connection.isOpen()) {
+            return DONE;
+        }
+        return continueOnExecutor(registry.add(connection), (ignored, failure) -> {
+            if (failure != null) {
+                Messages.subscribeFailed(connection.topic(), connection.id(), unwrap(failure));
+                connection.outbound().offer(codec.internalErrorFrame());
+                connection.outbound().close(1011, "Subscription failed");
+                return DONE;
+            }
+            if (!connection.isOpen()) {
+                registry.remove(connection);
+                return DONE;
+            }
+            connection.markConnected();
+            return continueOnExecutor(invoke(() -> handler.onConnect(connection)), (result, connectFailure) -> {
+                if (connectFailure != null) {
+                    reportFailure(connection, "onConnect", connectFailure);
+                    connection.outbound().close(1011, "Connection setup failed");
+                }
+                return DONE;
+            });
+        });
+    }
+
+    private CompletionStage<Void> disconnect(Connection<U> connection) {
+        registry.remove(connection);
+        CompletionStage<Void> done = !connection.connected() ? DONE
+                : invoke(() -> handler.onDisconnect(connection)).handle((result, failure) -> {
+                    if (failure != null) {
+                        Messages.lifecycleFailed("onDisconnect", handlerName, connection.id(), unwrap(failure));
+                    }
+                    return null;
+                });
+        return done.whenComplete((result, failure) -> {
+            open.remove(connection);
+            connection.finished().complete(null);
+        });
+    }
+
+    private CompletionStage<Void> handle(Connection<U> connection, String text) {
+        C message;
+        try {
+            message = codec.decode(text, messageType);
+        } catch (RuntimeException e) {
+            connection.outbound().offer(codec.invalidFormatFrame());
+            return DONE;
+        }
+        return continueOnExecutor(invoke(() -> handler.handleDirectMessage(message, connection)), (reply, failure) -> {
+            if (failure != null || reply == null) {
+                reportFailure(connection, "handleDirectMessage", failure != null ? failure : nullOptional());
+                return DONE;
+            }
+            if (reply.isPresent()) {
+                sendReply(connection, reply.get());
+                return DONE;
+            }
+            return broadcast(connection, message);
+        }).exceptionally(unexpected -> {
+            Messages.unexpected("dispatching a message of connection " + connection.id(), unexpected);
+            return null;
+        });
+    }
+
+    private CompletionStage<Void> broadcast(Connection<U> connection, C message) {
+        return continueOnExecutor(invoke(() -> handler.handleBroadcastMessage(message, connection)), (event, failure) -> {
+            if (failure != null || event == null) {
+                reportFailure(connection, "handleBroadcastMessage", failure != null ? failure : nullOptional());
+                return DONE;
+            }
+            if (event.isEmpty()) {
+                return DONE;
+            }
+            String payload;
+            try {
+                payload = codec.encode(event.get());
+            } catch (RuntimeException e) {
+                Messages.encodingFailed("event", connection.id(), e);
+                connection.outbound().offer(codec.internalErrorFrame());
+                return DONE;
+            }
+            return invoke(() -> bus.publish(connection.topic(), payload)).handle((published, publishFailure) -> {
+                if (publishFailure != null) {
+                    Messages.publishFailed(connection.topic(), unwrap(publishFailure));
+                    connection.outbound().offer(broadcastFailedFrame);
+                }
+                return null;
+            });
+        });
+    }
+
+    private void sendReply(Connection<U> connection, Object reply) {
+        String frame;
+        try {
+            frame = codec.encode(reply);
+        } catch (RuntimeException e) {
+            Messages.encodingFailed("direct reply", connection.id(), e);
+            frame = codec.internalErrorFrame();
+        }
+        connection.outbound().offer(frame);
+    }
+
+    private void reportFailure(Connection<U> connection, String method, Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof HandlerException handlerException) {
+            connection.outbound().offer(codec.errorFrame(handlerException.clientMessage()));
+        } else {
+            Messages.handlerFailed(method, handlerName, connection.id(), cause);
+            connection.outbound().offer(codec.internalErrorFrame());
+        }
+    }
+
+    /**
+     * Continues with {@code next} once the stage is complete: right away on this thread when it already
+     * is, otherwise on the executor, so handler code never runs on a thread that completed a user stage.
+     */
+    private <T, R> CompletableFuture<R> continueOnExecutor(CompletionStage<T> stage,
+            BiFunction<? super T, Throwable, ? extends CompletionStage<R>> next) {
+        CompletableFuture<T> future = toFuture(stage);
+        CompletableFuture<? extends CompletionStage<R>> step = future.isDone()
+                ? future.handle(next)
+                : future.handleAsync(next, executor);
+        return step.thenCompose(Function.identity());
+    }
+
+    /** Calls a handler method; a thrown exception or a null stage becomes a failed stage. */
+    static <T> CompletionStage<T> invoke(Supplier<? extends CompletionStage<T>> call) {
+        try {
+            CompletionStage<T> stage = call.get();
+            return stage != null ? stage : CompletableFuture.failedFuture(
+                    new NullPointerException("The handler returned null instead of a CompletionStage"));
+        } catch (RuntimeException | Error e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static <T> CompletableFuture<T> toFuture(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture();
+        } catch (UnsupportedOperationException e) {
+            CompletableFuture<T> future = new CompletableFuture<>();
+            stage.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    future.completeExceptionally(failure);
+                } else {
+                    future.complete(value);
+                }
+            });
+            return future;
+        }
+    }
+
+    private static NullPointerException nullOptional() {
+        return new NullPointerException("The handler's stage completed with null instead of an Optional");
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.realtimekit.impl.i18n;
+
+import java.util.Collection;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Every message the kit logs or reports, each with a stable id ({@code RTKnnnnX}, X = E error,
+ * W warning, I info). Log messages never contain tokens or message payloads.
+ */
+public final class Messages {
+
+    /** The kit's logger; set {@code dev.realtimekit} to FINE to see per-connection events. */
+    public static final Logger LOG = Logger.getLogger("dev.realtimekit");
+
+    private Messages() {
+    }
+
+    // Deployment problems (reported together by the CDI extension)
+
+    public static String noHandler() {
+        return "RTK0001E: No MessageHandler bean was found. Implement dev.realtimekit.MessageHandler<C, E, U> in a CDI bean"
+                + " (annotate the class with @ApplicationScoped) in the web application.";
+    }
+
+    public static String tooManyHandlers(String path, Collection<String> classes) {
+        return "RTK0002E: More than one MessageHandler bean for the path " + path + ": " + String.join(", ", classes)
+                + ". Keep exactly one.";
+    }
+
+    public static String unresolvedTypeArguments(String beanClass, String seen) {
+        return "RTK0003E: Cannot determine the type arguments of MessageHandler for bean class " + beanClass
+                + " (found " + seen + "). Declare concrete types, e.g. implements MessageHandler<MyMessage, MyEvent, String>.";
+    }
+
+    public static String noTokenValidator(String handlerClass) {
+        return "RTK0004E: No TokenValidator bean was found for the MessageHandler " + handlerClass
+                + ". Implement dev.realtimekit.TokenValidator<U> in a CDI bean to authenticate handshakes.";
+    }
+
+    public static String tooMany(String type, Collection<String> classes) {
+        return "RTK0005E: More than one " + type + " bean: " + String.join(", ", classes) + ". Keep at most one.";
+    }
+
+    public static String userTypeMismatch(String beanClass, String type, String found, String expected,
+            String handlerClass) {
+        return "RTK0006E: " + type + " bean " + beanClass + " produces user ids of type " + found + ", but the MessageHandler "
+                + handlerClass + " expects " + expected + ".";
+    }
+
+    public static String unsupportedScope(String beanClass, String scope) {
+        return "RTK0007E: Bean " + beanClass + " has scope @" + scope
+                + ", which is not active on WebSocket and executor threads. Use @ApplicationScoped, @Singleton or @Dependent.";
+    }
+
+    public static String invalidConfig(String problem) {
+        return "RTK0008E: Invalid configuration: " + problem + ".";
+    }
+
+    public static String noServerContainer() {
+        return "RTK0009E: No jakarta.websocket ServerContainer in the servlet context: enable the websocket-2.1 feature.";
+    }
+
+    public static String mappingConflict(String pattern, Collection<String> conflicts) {
+        return "RTK0010E: Cannot map the realtime endpoint to " + pattern + ": already mapped by the application ("
+                + String.join(", ", conflicts) + "). Change realtime.path.";
+    }
+
+    // Runtime
+
+    public static void endpointRegistered(String contextPath, String path, String handlerClass, String bus) {
+        LOG.info(() -> "RTK0100I: Realtime endpoint " + contextPath + path + " serves " + handlerClass + " (event bus: " + bus + ").");
+    }
+
+    public static void handlerFailed(String method, String handlerClass, String connectionId, Throwable failure) {
+        LOG.log(Level.WARNING, failure, () -> "RTK0101W: " + handlerClass + "." + method + " failed for connection "
+                + connectionId + "; the client got the error frame \"Internal server error\".");
+    }
+
+    public static void lifecycleFailed(String method, String handlerClass, String connectionId, Throwable failure) {
+        LOG.log(Level.WARNING, failure, () -> "RTK0102W: " + handlerClass + "." + method + " failed for connection " + connectionId + ".");
+    }
+
+    public static void encodingFailed(String what, String connectionId, Throwable failure) {
+        LOG.log(Level.WARNING, failure, () -> "RTK0103W: Cannot serialize the " + what + " for connection " + connectionId
+                + " with JSON-B; the client got the error frame \"Internal server error\".");
+    }
+
+    public static void authenticatorFailed(String beanClass, Throwable failure) {
+        LOG.log(Level.WARNING, failure, () -> "RTK0104W: " + beanClass + " failed unexpectedly during a handshake.");
+    }
+
+    public static void handshakeTimedOut(String beanClasses, long timeoutMs) {
+        LOG.warning(() -> "RTK0105W: The handshake check by " + beanClasses + " took longer than realtime.auth-timeout-ms ("
+                + timeoutMs + " ms); answered 503.");
+    }
+
+    public static void publishFailed(String topic, Throwable failure) {
+        LOG.log(Level.FINE, failure, () -> "RTK0106W: Publishing an event to topic " + topic + " failed.");
+    }
+
+    public static void deliveryFailed(String connectionId, Throwable failure) {
+        LOG.log(Level.FINE, failure, () -> "RTK0107W: Delivering a frame to connection " + connectionId + " failed.");
+    }
+
+    public static void slowConsumer(String connectionId, int capacity) {
+        LOG.warning(() -> "RTK0108W: Connection " + connectionId + " fell " + capacity
+                + " frames behind (realtime.send-queue-capacity) and was closed with 1008.");
+    }
+
+    public static void subscribeFailed(String topic, String connectionId, Throwable failure) {
+        LOG.log(Level.WARNING, failure, () -> "RTK0109W: Subscribing connection " + connectionId + " to topic " + topic
+                + " failed; the connection was closed with 1011.");
+    }
+
+    public static void shutdownIncomplete(int connections, long timeoutMs) {
+        LOG.warning(() -> "RTK0110W: " + connections + " connections were still finishing onDisconnect after "
+                + timeoutMs + " ms (realtime.shutdown-timeout-ms) at shutdown.");
+    }
+
+    public static void unexpected(String where, Throwable failure) {
+        LOG.log(Level.WARNING, failure, () -> "RTK0111W: Unexpected failure in " + where + ".");
+    }
+}

@@ -1,0 +1,129 @@
+package dev.realtimekit.impl.registry;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.realtimekit.impl.bus.EventBus;
+import dev.realtimekit.impl.i18n.Messages;
+
+/**
+ * This node's map from topic to its local subscribers, and the owner of this node's bus
+ * subscriptions: a topic is subscribed on the bus while it has at least one local subscriber.
+ *
+ * <p>Thread-safe. {@link #deliver} hands one payload to every local subscriber of the topic; for one
+ * topic, deliveries never interleave, so every subscriber sees the topic's events in the same order.
+ * A subscriber that throws is skipped, never the others.
+ */
+public final class TopicRegistry implements EventBus.Listener {
+
+    /** A local receiver of a topic's events. */
+    public interface Subscriber {
+        /** @return the topic this subscriber belongs to; constant */
+        String topic();
+
+        /** @return an id for logs */
+        String id();
+
+        /** Queues the frame for the client; must not block. */
+        void deliver(String frame);
+    }
+
+    private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
+    private final AtomicInteger subscribers = new AtomicInteger();
+    private final EventBus bus;
+
+    public TopicRegistry(EventBus bus) {
+        this.bus = bus;
+    }
+
+    /**
+     * Adds a subscriber; the first subscriber of a topic subscribes this node to it on the bus.
+     *
+     * @return a stage that completes when the topic's events reach this node (immediately when the
+     *     topic was already subscribed), or fails when the bus subscription failed; the subscriber is
+     *     then already removed again
+     */
+    public CompletionStage<Void> add(Subscriber subscriber) {
+        Topic topic = topics.compute(subscriber.topic(), (name, existing) -> {
+            Topic t = existing != null ? existing : new Topic(bus.subscribe(name).toCompletableFuture());
+            if (t.members.add(subscriber)) {
+                subscribers.incrementAndGet();
+            }
+            return t;
+        });
+        return topic.subscribed.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                remove(subscriber);
+            }
+        });
+    }
+
+    /** Removes a subscriber (no effect if absent); the last one of a topic unsubscribes this node from it. */
+    public void remove(Subscriber subscriber) {
+        topics.computeIfPresent(subscriber.topic(), (name, topic) -> {
+            if (topic.members.remove(subscriber)) {
+                subscribers.decrementAndGet();
+            }
+            if (!topic.members.isEmpty()) {
+                return topic;
+            }
+            bus.unsubscribe(name).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    Messages.unexpected("unsubscribing topic " + name, failure);
+                }
+            });
+            return null;
+        });
+    }
+
+    /** Delivers a payload received from the bus to every local subscriber of its topic. */
+    @Override
+    public void onEvent(String topicName, String payload) {
+        Topic topic = topics.get(topicName);
+        if (topic == null) {
+            return;
+        }
+        synchronized (topic) {
+            for (Subscriber subscriber : topic.members) {
+                try {
+                    subscriber.deliver(payload);
+                } catch (RuntimeException e) {
+                    Messages.deliveryFailed(subscriber.id(), e);
+                }
+            }
+        }
+    }
+
+    /** @return the number of topics with local subscribers */
+    public int topicCount() {
+        return topics.size();
+    }
+
+    /** @return the number of local subscribers, over all topics */
+    public int subscriberCount() {
+        return subscribers.get();
+    }
+
+    /** @return the number of local subscribers of one topic */
+    public int subscriberCount(String topic) {
+        Topic t = topics.get(topic);
+        return t == null ? 0 : t.members.size();
+    }
+
+    /** @return a snapshot of the topics with local subscribers */
+    public Set<String> topics() {
+        return Set.copyOf(topics.keySet());
+    }
+
+    private static final class Topic {
+        final Set<Subscriber> members = ConcurrentHashMap.newKeySet();
+        final CompletableFuture<Void> subscribed;
+
+        Topic(CompletableFuture<Void> subscribed) {
+            this.subscribed = subscribed;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.realtimekit.impl.runtime;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.spi.CreationalContext;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.inject.Inject;
+import jakarta.json.bind.JsonbBuilder;
+
+import org.eclipse.microprofile.config.inject.ConfigProperties;
+
+import dev.realtimekit.MessageHandler;
+import dev.realtimekit.TokenValidator;
+import dev.realtimekit.TopicAuthorizer;
+import dev.realtimekit.impl.bus.EventBus;
+import dev.realtimekit.impl.bus.local.LocalEventBus;
+import dev.realtimekit.impl.codec.JsonCodec;
+import dev.realtimekit.impl.config.RealtimeConfig;
+import dev.realtimekit.impl.dispatch.Dispatcher;
+import dev.realtimekit.impl.extension.HandlerModel;
+import dev.realtimekit.impl.extension.RealtimeExtension;
+import dev.realtimekit.impl.i18n.Messages;
+import dev.realtimekit.impl.registry.TopicRegistry;
+
+/**
+ * The kit's running parts for one web application, wired once: the application's beans, the codec,
+ * the event bus, the topic registry and the dispatcher. Started on first use (by the servlet
+ * initializer); on application shutdown it closes every connection (1001), waits for their
+ * onDisconnect up to {@code realtime.shutdown-timeout-ms}, and stops the bus.
+ */
+@ApplicationScoped
+public class RealtimeRuntime {
+
+    @Inject
+    RealtimeExtension extension;
+
+    @Inject
+    BeanManager beanManager;
+
+    @Inject
+    @ConfigProperties
+    RealtimeConfig config;
+
+    @Resource(lookup = "java:comp/DefaultManagedExecutorService")
+    ManagedExecutorService executor;
+
+    private CreationalContext<?> references;
+    private String handlerName;
+    private TokenValidator<Object> tokenValidator;
+    private TopicAuthorizer<Object> topicAuthorizer;
+    private JsonCodec codec;
+    private EventBus bus;
+    private TopicRegistry registry;
+    private Dispatcher<Object, Object, Object> dispatcher;
+
+    @PostConstruct
+    @SuppressWarnings("unchecked")
+    void start() {
+        HandlerModel model = extension.model();
+        references = beanManager.createCreationalContext(null);
+        MessageHandler<Object, Object, Object> handler = (MessageHandler<Object, Object, Object>) beanManager
+                .getReference(model.handler(), model.handlerType(), references);
+        tokenValidator = (TokenValidator<Object>) beanManager.getReference(model.validator(), model.validatorType(), references);
+        topicAuthorizer = model.authorizer() == null ? null
+                : (TopicAuthorizer<Object>) beanManager.getReference(model.authorizer(), model.authorizerType(), references);
+        handlerName = model.handler().getBeanClass().getName();
+        codec = new JsonCodec(JsonbBuilder.create());
+        bus = new LocalEventBus();
+        registry = new TopicRegistry(bus);
+        bus.start(registry);
+        dispatcher = new Dispatcher<>(handler, handlerName, model.messageType(), codec, registry, bus, executor,
+                config.maxPendingMessages());
+    }
+
+    @PreDestroy
+    void stop() {
+        try {
+            dispatcher.closeAll(1001, "Server shutting down").get(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            Messages.shutdownIncomplete(dispatcher.openConnections(), config.shutdownTimeoutMs());
+        } catch (Exception e) {
+            Messages.unexpected("closing connections at shutdown", e);
+        } finally {
+            bus.close();
+            try {
+                codec.close();
+            } catch (Exception e) {
+                Messages.unexpected("closing JSON-B", e);
+            }
+            references.release();
+        }
+    }
+
+    public RealtimeConfig config() {
+        return config;
+    }
+
+    public String handlerName() {
+        return handlerName;
+    }
+
+    public TokenValidator<Object> tokenValidator() {
+        return tokenValidator;
+    }
+
+    /** @return the application's topic authorizer, or null when it has none */
+    public TopicAuthorizer<Object> topicAuthorizer() {
+        return topicAuthorizer;
+    }
+
+    public EventBus bus() {
+        return bus;
+    }
+
+    public TopicRegistry registry() {
+        return registry;
+    }
+
+    public Dispatcher<Object, Object, Object> dispatcher() {
+        return dispatcher;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.realtimekit.impl.websocket;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerContainer;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+import dev.realtimekit.HandlerException;
+import dev.realtimekit.impl.config.RealtimeConfig;
+import dev.realtimekit.impl.dispatch.Dispatcher;
+import dev.realtimekit.impl.i18n.Messages;
+
+/**
+ * Serves {@code realtime.path}: checks the topic, the token and the topic access, answers a refusal
+ * with its HTTP status before any upgrade, and upgrades the rest with
+ * {@link ServerContainer#upgradeHttpToWebSocket} to an endpoint that already knows its user and topic.
+ *
+ * <p>Answers: 400 for a malformed topic or a request that is not a WebSocket upgrade, 401 (with
+ * {@code WWW-Authenticate: Bearer}) for a missing or rejected token, 403/404 from the topic
+ * authorizer, 405 for other methods than GET, 503 when the checks time out. Bodies are the status
+ * reason phrase, never details.
+ */
+final class HandshakeServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final String BEARER = "bearer ";
+
+    private final transient ServerContainer container;
+    private final transient RealtimeConfig config;
+    private final transient HandshakeAuthenticator authenticator;
+    private final transient Dispatcher<?, ?, Object> dispatcher;
+
+    HandshakeServlet(ServerContainer container, RealtimeConfig config, HandshakeAuthenticator authenticator,
+            Dispatcher<?, ?, Object> dispatcher) {
+        this.container = container;
+        this.config = config;
+        this.authenticator = authenticator;
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        if (!"GET".equals(request.getMethod())) {
+            response.setHeader("Allow", "GET");
+            refuse(response, 405);
+            return;
+        }
+        String rawTopic = rawTopic(request);
+        if (rawTopic == null) {
+            refuse(response, 404);
+            return;
+        }
+        String topic = decodeTopic(rawTopic);
+        if (topic == null) {
+            refuse(response, 400);
+            return;
+        }
+        HandshakeAuthenticator.Outcome outcome = authenticator.check(token(request), topic);
+        if (!outcome.allowed()) {
+            refuse(response, outcome.status());
+            return;
+        }
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            refuse(response, 400);
+            return;
+        }
+        RealtimeEndpoint endpoint = new RealtimeEndpoint(dispatcher, config, outcome.userId(), topic);
+        ServerEndpointConfig endpointConfig = ServerEndpointConfig.Builder.create(RealtimeEndpoint.class, config.path())
+                .configurator(new SingleInstance(endpoint))
+                .build();
+        try {
+            container.upgradeHttpToWebSocket(request, response, endpointConfig, Map.of("topic", topic));
+        } catch (DeploymentException e) {
+            Messages.unexpected("the WebSocket upgrade", e);
+            if (!response.isCommitted()) {
+                refuse(response, 500);
+            }
+        }
+    }
+
+    /** @return the still-encoded topic segment, or null when the path has no single segment after the prefix */
+    private String rawTopic(HttpServletRequest request) {
+        String prefix = request.getContextPath() + config.pathPrefix();
+        String uri = request.getRequestURI();
+        if (!uri.startsWith(prefix)) {
+            return null;
+        }
+        String raw = uri.substring(prefix.length());
+        return raw.isEmpty() || raw.indexOf('/') >= 0 ? null : raw;
+    }
+
+    /** @return the decoded topic, or null when it is malformed, too long or holds control characters */
+    private String decodeTopic(String raw) {
+        String topic;
+        try {
+            // In a path '+' is a plus, not a space.
+            topic = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (topic.isBlank() || topic.length() > config.maxTopicLength()) {
+            return null;
+        }
+        for (int i = 0; i < topic.length(); i++) {
+            char c = topic.charAt(i);
+            if (Character.isISOControl(c) || c == '\uFFFD') {
+                return null;
+            }
+        }
+        return topic;
+    }
+
+    /** @return the bearer token from the Authorization header, else the {@code token} query parameter, else null */
+    private static String token(HttpServletRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.length() > BEARER.length()
+                && authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
+            return authorization.substring(BEARER.length()).trim();
+        }
+        return request.getParameter("token");
+    }
+
+    private static void refuse(HttpServletResponse response, int status) throws IOException {
+        response.setStatus(status);
+        if (status == 401) {
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"realtime\"");
+        }
+        response.setContentType("text/plain;charset=UTF-8");
+        response.getWriter().write(HandlerException.reasonPhrase(status));
+    }
+
+    /** Hands the container the endpoint instance prepared for this handshake. */
+    private static final class SingleInstance extends ServerEndpointConfig.Configurator {
+        private final RealtimeEndpoint endpoint;
+
+        SingleInstance(RealtimeEndpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public <T> T getEndpointInstance(Class<T> endpointClass) {
+            return endpointClass.cast(endpoint);
+        }
+    }
+}

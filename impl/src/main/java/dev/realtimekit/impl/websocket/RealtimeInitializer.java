@@ -1,0 +1,43 @@
+package dev.realtimekit.impl.websocket;
+
+import java.util.Set;
+
+import jakarta.enterprise.inject.spi.CDI;
+import jakarta.servlet.ServletContainerInitializer;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRegistration;
+import jakarta.websocket.server.ServerContainer;
+
+import dev.realtimekit.impl.i18n.Messages;
+import dev.realtimekit.impl.runtime.RealtimeRuntime;
+
+/**
+ * Registers the realtime endpoint when the web application starts: the handshake servlet at
+ * {@code realtime.path}, wired to the application's beans. Runs after CDI has validated the
+ * deployment, so the handler, validator and configuration are known to be usable.
+ */
+public final class RealtimeInitializer implements ServletContainerInitializer {
+
+    static final String SERVLET_NAME = "dev.realtimekit.handshake";
+
+    @Override
+    public void onStartup(Set<Class<?>> classes, ServletContext context) throws ServletException {
+        RealtimeRuntime runtime = CDI.current().select(RealtimeRuntime.class).get();
+        ServerContainer container = (ServerContainer) context.getAttribute(ServerContainer.class.getName());
+        if (container == null) {
+            throw new ServletException(Messages.noServerContainer());
+        }
+        HandshakeAuthenticator authenticator = new HandshakeAuthenticator(runtime.tokenValidator(),
+                runtime.topicAuthorizer(), runtime.config().authTimeoutMs());
+        ServletRegistration.Dynamic registration = context.addServlet(SERVLET_NAME,
+                new HandshakeServlet(container, runtime.config(), authenticator, runtime.dispatcher()));
+        String pattern = runtime.config().urlPattern();
+        Set<String> conflicts = registration.addMapping(pattern);
+        if (!conflicts.isEmpty()) {
+            throw new ServletException(Messages.mappingConflict(pattern, conflicts));
+        }
+        Messages.endpointRegistered(context.getContextPath(), runtime.config().path(), runtime.handlerName(),
+                runtime.bus().describe());
+    }
+}
