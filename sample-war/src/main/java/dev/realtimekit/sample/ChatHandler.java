@@ -1,0 +1,54 @@
+package dev.realtimekit.sample;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.realtimekit.ConnectionContext;
+import dev.realtimekit.HandlerException;
+import dev.realtimekit.MessageHandler;
+
+/** The chat: pings are answered directly, chat lines are broadcast to the room. */
+@ApplicationScoped
+public class ChatHandler implements MessageHandler<ClientMessage, ServerEvent, ChatUser> {
+
+    private static final Logger LOG = Logger.getLogger(ChatHandler.class.getName());
+
+    @Override
+    public CompletionStage<Void> onConnect(ConnectionContext<ChatUser> ctx) {
+        LOG.fine(() -> ctx.userId().name() + " joined " + ctx.topic());
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Optional<ServerEvent.Pong>> handleDirectMessage(ClientMessage message,
+            ConnectionContext<ChatUser> ctx) {
+        return CompletableFuture.completedFuture(
+                message instanceof ClientMessage.Ping ? Optional.of(new ServerEvent.Pong()) : Optional.empty());
+    }
+
+    @Override
+    public CompletionStage<Optional<ServerEvent>> handleBroadcastMessage(ClientMessage message,
+            ConnectionContext<ChatUser> ctx) {
+        if (!(message instanceof ClientMessage.Send send)) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        if (send.room() == null || !send.room().equals(ctx.topic())) {
+            throw new HandlerException(400, "Cannot send to room '" + send.room() + "' from topic '" + ctx.topic() + "'");
+        }
+        if (send.text() == null || send.text().isBlank()) {
+            throw new HandlerException(400, "Message text is required");
+        }
+        return CompletableFuture.completedFuture(
+                Optional.of(new ServerEvent.Message(send.room(), ctx.userId().name(), send.text())));
+    }
+
+    @Override
+    public CompletionStage<Void> onDisconnect(ConnectionContext<ChatUser> ctx) {
+        LOG.fine(() -> ctx.userId().name() + " left " + ctx.topic());
+        return CompletableFuture.completedFuture(null);
+    }
+}
