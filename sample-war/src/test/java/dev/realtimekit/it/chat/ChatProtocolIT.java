@@ -1,0 +1,121 @@
+package dev.realtimekit.it.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URL;
+import java.util.UUID;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.realtimekit.it.support.Deployments;
+import dev.realtimekit.it.support.WsClient;
+
+/** The sample chat's wire protocol, driven by real WebSocket clients against the packaged WAR. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ChatProtocolIT {
+
+    private static final String PING = "{\"type\":\"ping\"}";
+    private static final String PONG = "{\"type\":\"pong\"}";
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.sample();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    private WsClient join(String topic, String name) throws Exception {
+        return WsClient.connect(base, topic, UUID.randomUUID() + ":" + name);
+    }
+
+    @Test
+    void pingIsAnsweredToTheSenderOnly() throws Exception {
+        try (WsClient alice = join("general", "alice"); WsClient bob = join("general", "bob")) {
+            alice.send(PING);
+            alice.expect(PONG);
+            // Bob's first frame is the pong to his own ping: Alice's pong was not sent to him.
+            bob.expectNothingBeforePong();
+            alice.expectNothingBeforePong();
+        }
+    }
+
+    @Test
+    void sendReachesEverySubscriberOfTheTopicAndNoOther() throws Exception {
+        try (WsClient alice = join("general", "alice"); WsClient bob = join("general", "bob");
+                WsClient carol = join("random", "carol")) {
+            alice.send("{\"type\":\"send\",\"room\":\"general\",\"text\":\"hello, world\"}");
+            String expected = "{\"type\":\"message\",\"room\":\"general\",\"user\":\"alice\",\"text\":\"hello, world\"}";
+            alice.expect(expected);
+            bob.expect(expected);
+            carol.expectNothingBeforePong();
+            alice.expectNothingBeforePong();
+            bob.expectNothingBeforePong();
+        }
+    }
+
+    @Test
+    void messagesOfOneSenderArriveInOrder() throws Exception {
+        try (WsClient alice = join("random", "alice"); WsClient bob = join("random", "bob")) {
+            for (int i = 0; i < 50; i++) {
+                alice.send("{\"type\":\"send\",\"room\":\"random\",\"text\":\"" + i + "\"}");
+            }
+            for (int i = 0; i < 50; i++) {
+                String expected = "{\"type\":\"message\",\"room\":\"random\",\"user\":\"alice\",\"text\":\"" + i + "\"}";
+                alice.expect(expected);
+                bob.expect(expected);
+            }
+        }
+    }
+
+    @Test
+    void malformedJsonGetsTheErrorFrameAndTheConnectionKeepsWorking() throws Exception {
+        try (WsClient alice = join("general", "alice")) {
+            alice.send("this is not json");
+            alice.expect("{\"type\":\"error\",\"message\":\"Invalid message format\"}");
+            alice.send("{\"type\":\"dance\"}");
+            alice.expect("{\"type\":\"error\",\"message\":\"Invalid message format\"}");
+            alice.send("{\"type\":\"send\",\"room\":\"general\",\"text\":\"still here\"}");
+            alice.expect("{\"type\":\"message\",\"room\":\"general\",\"user\":\"alice\",\"text\":\"still here\"}");
+        }
+    }
+
+    @Test
+    void roomMismatchGetsAnErrorAndIsNotBroadcast() throws Exception {
+        try (WsClient alice = join("general", "alice"); WsClient bob = join("random", "bob");
+                WsClient carol = join("general", "carol")) {
+            alice.send("{\"type\":\"send\",\"room\":\"random\",\"text\":\"sneaky\"}");
+            alice.expect("{\"type\":\"error\",\"message\":\"Cannot send to room 'random' from topic 'general'\"}");
+            bob.expectNothingBeforePong();
+            carol.expectNothingBeforePong();
+        }
+    }
+
+    @Test
+    void aMessageSentRightAfterOpeningComesBackToTheSender() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            String topic = i % 2 == 0 ? "general" : "random";
+            try (WsClient fresh = join(topic, "eager" + i)) {
+                fresh.send("{\"type\":\"send\",\"room\":\"" + topic + "\",\"text\":\"first\"}");
+                assertEquals("{\"type\":\"message\",\"room\":\"" + topic + "\",\"user\":\"eager" + i + "\",\"text\":\"first\"}",
+                        fresh.next());
+            }
+        }
+    }
+
+    @Test
+    void binaryFramesGetAnErrorFrame() throws Exception {
+        try (WsClient alice = join("general", "alice")) {
+            alice.sendBinary(new byte[] {1, 2, 3});
+            alice.expect("{\"type\":\"error\",\"message\":\"Binary messages are not supported\"}");
+            alice.expectNothingBeforePong();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.realtimekit.it.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A real WebSocket client (the JDK's) for the tests: collects every text frame in order and records
+ * how the connection closed. Waits always have a deadline.
+ */
+public final class WsClient implements AutoCloseable {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+    private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final WebSocket socket;
+
+    private WsClient(WebSocket.Builder builder, URI uri) throws Exception {
+        this.socket = builder.buildAsync(uri, new Collector()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** @return the ws:// URI of the endpoint for a topic in the deployment at {@code base}, with the token as query parameter (null: none) */
+    public static URI uri(URL base, String topic, String token) {
+        String http = base.toExternalForm();
+        String ws = "ws" + http.substring("http".length());
+        if (!ws.endsWith("/")) {
+            ws += "/";
+        }
+        String query = token == null ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        return URI.create(ws + "ws/" + URLEncoder.encode(topic, StandardCharsets.UTF_8).replace("+", "%20") + query);
+    }
+
+    /** Connects with the token in the query string. */
+    public static WsClient connect(URL base, String topic, String token) throws Exception {
+        return new WsClient(HTTP.newWebSocketBuilder(), uri(base, topic, token));
+    }
+
+    /** Connects with the token in an {@code Authorization: Bearer} header. */
+    public static WsClient connectWithHeader(URL base, String topic, String token) throws Exception {
+        return new WsClient(HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token), uri(base, topic, null));
+    }
+
+    /**
+     * Attempts a handshake that must be refused.
+     *
+     * @param authorization the Authorization header value, or null for none
+     * @return the HTTP status of the refusal
+     */
+    public static int refusedStatus(URI uri, String authorization) throws Exception {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        try {
+            WebSocket socket = builder.buildAsync(uri, new WebSocket.Listener() {
+            }).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            socket.abort();
+            return fail("The handshake to " + uri + " was accepted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
+    public void send(String text) throws Exception {
+        socket.sendText(text, true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    public void sendBinary(byte[] bytes) throws Exception {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(bytes), true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** @return the next frame; fails the test if none arrives in time */
+    public String next() throws InterruptedException {
+        String frame = frames.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertNotNull(frame, "no frame arrived within " + TIMEOUT);
+        return frame;
+    }
+
+    /** Asserts the next frame is exactly {@code expected}. */
+    public void expect(String expected) throws InterruptedException {
+        assertEquals(expected, next());
+    }
+
+    /**
+     * Proves nothing else was queued for this client: sends a ping and asserts the very next frame is
+     * its pong. Frames for one connection are delivered in order, so anything sent to this client
+     * before the ping was answered would show up first.
+     */
+    public void expectNothingBeforePong() throws Exception {
+        send("{\"type\":\"ping\"}");
+        expect("{\"type\":\"pong\"}");
+    }
+
+    /** Closes normally and waits for the server's close frame. */
+    @Override
+    public void close() throws Exception {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+        try {
+            closeCode.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            socket.abort();
+        }
+    }
+
+    /** Drops the TCP connection without a close frame, as a network failure would. */
+    public void abort() {
+        socket.abort();
+    }
+
+    /** @return the close code the server sent; fails the test if the connection is not closed in time */
+    public int awaitCloseCode() throws Exception {
+        return closeCode.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private final class Collector implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                frames.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeCode.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closeCode.completeExceptionally(error);
+        }
+    }
+}
