@@ -35,6 +35,9 @@ import java.util.concurrent.CompletionStage;
  *   <li>After the client has gone (close frame, network failure, server shutdown),
  *       {@link #onDisconnect} is called exactly once.
  * </ol>
+ * <p>{@code onConnect} and {@code onDisconnect} come in pairs: {@code onDisconnect} is called exactly
+ * once for every connection {@code onConnect} was called for, and never for the others (a client that
+ * left before its subscription was confirmed, or whose subscription failed).
  * <p>All methods are called on a managed executor thread, never on the container's I/O thread. For
  * one connection the calls are strictly sequential: the next message is dispatched only after the
  * stage returned for the previous one has completed, so messages are handled in arrival order and
@@ -99,8 +102,9 @@ public interface MessageHandler<C, E, U> {
     CompletionStage<Optional<E>> handleBroadcastMessage(C message, ConnectionContext<U> ctx);
 
     /**
-     * Called exactly once per connection, after the client has gone and after every message received
-     * before that has been handled. The connection is no longer subscribed; sending to it fails.
+     * Called exactly once per connection that {@link #onConnect} was called for, after the client has
+     * gone and after every message received before that has been handled. The connection is no longer
+     * subscribed; sending to it fails.
      *
      * @param ctx the closed connection
      * @return a stage that completes when the handler is done; the default is already complete
