@@ -1,5 +1,6 @@
 package dev.realtimekit.impl.runtime;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -8,6 +9,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.spi.CreationalContext;
+import jakarta.enterprise.concurrent.ContextService;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
@@ -50,6 +52,9 @@ public class RealtimeRuntime {
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     ManagedExecutorService executor;
 
+    @Resource(lookup = "java:comp/DefaultContextService")
+    ContextService contextService;
+
     private CreationalContext<?> references;
     private String handlerName;
     private TokenValidator<Object> tokenValidator;
@@ -74,8 +79,19 @@ public class RealtimeRuntime {
         bus = new LocalEventBus();
         registry = new TopicRegistry(bus);
         bus.start(registry);
-        dispatcher = new Dispatcher<>(handler, handlerName, model.messageType(), codec, registry, bus, executor,
-                config.maxPendingMessages());
+        dispatcher = new Dispatcher<>(handler, handlerName, model.messageType(), codec, registry, bus,
+                applicationExecutor(), config.maxPendingMessages());
+    }
+
+    /**
+     * The managed executor, entered with the application's context captured now (at startup). Work is
+     * often scheduled from threads the container does not manage (Redisson's, or whichever thread
+     * completed a handler's stage); submitted from there, the managed executor would capture their
+     * empty context and handler code would run without java:comp.
+     */
+    private Executor applicationExecutor() {
+        Executor submit = executor::execute;
+        return contextService.createContextualProxy(submit, Executor.class);
     }
 
     @PreDestroy
