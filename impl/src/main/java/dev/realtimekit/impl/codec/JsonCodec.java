@@ -1,6 +1,14 @@
 package dev.realtimekit.impl.codec;
 
+import java.io.StringReader;
 import java.lang.reflect.Type;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbException;
@@ -14,6 +22,7 @@ public final class JsonCodec implements AutoCloseable {
     public static final String INVALID_MESSAGE_FORMAT = "Invalid message format";
 
     private final Jsonb jsonb;
+    private final JsonParserFactory parsers = Json.createParserFactory(Map.of());
     private final String invalidFormatFrame;
     private final String internalErrorFrame;
 
@@ -27,14 +36,39 @@ public final class JsonCodec implements AutoCloseable {
      * @param text a text frame from a client
      * @param type the handler's client message type
      * @return the message, never {@code null}
-     * @throws JsonbException when the text is not JSON, does not map to the type, or is {@code null}
+     * @throws JsonbException when the text is not exactly one JSON value, does not map to the type, or is {@code null}
      */
     public <T> T decode(String text, Type type) {
+        if (!isOneJsonValue(text)) {
+            throw new JsonbException("The frame is not exactly one JSON value");
+        }
         T value = jsonb.fromJson(text, type);
         if (value == null) {
             throw new JsonbException("The frame holds no message");
         }
         return value;
+    }
+
+    /**
+     * JSON-B reads the first value of a text and ignores what follows; a frame like
+     * {@code {"type":"ping"} garbage} is malformed and must be refused, so the whole text is checked
+     * first. (Parsson's skipObject/skipArray never return on truncated input, so depth is counted.)
+     */
+    private boolean isOneJsonValue(String text) {
+        try (JsonParser parser = parsers.createParser(new StringReader(text))) {
+            int depth = 0;
+            do {
+                JsonParser.Event event = parser.next();
+                if (event == JsonParser.Event.START_OBJECT || event == JsonParser.Event.START_ARRAY) {
+                    depth++;
+                } else if (event == JsonParser.Event.END_OBJECT || event == JsonParser.Event.END_ARRAY) {
+                    depth--;
+                }
+            } while (depth > 0);
+            return !parser.hasNext();
+        } catch (JsonException | NoSuchElementException | IllegalStateException e) {
+            return false;
+        }
     }
 
     /**

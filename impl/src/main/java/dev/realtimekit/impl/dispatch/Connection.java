@@ -105,6 +105,11 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
         return inbound;
     }
 
+    /** @return whether the kit considers the connection gone (its onDisconnect is queued or done) */
+    boolean isClosed() {
+        return closed.get();
+    }
+
     /** @return true for the first call only */
     boolean markClosed() {
         return closed.compareAndSet(false, true);

@@ -86,6 +86,9 @@ public final class Dispatcher<C, E, U> {
 
     /** A text frame arrived: queues it behind the connection's earlier messages, or refuses it when too many wait. */
     public void message(Connection<U> connection, String text) {
+        if (connection.isClosed()) {
+            return; // arrived after the kit closed the connection (shutdown): onDisconnect is already queued
+        }
         if (!connection.inbound().submit(() -> handle(connection, text), maxPendingMessages)) {
             connection.outbound().offer(tooManyPendingFrame);
         }
@@ -98,10 +101,15 @@ public final class Dispatcher<C, E, U> {
 
     /** The client has gone (any reason); safe to call more than once. */
     public void closed(Connection<U> connection) {
+        connection.outbound().closed();
+        finish(connection);
+    }
+
+    /** Unsubscribes the connection and queues its onDisconnect; only the first call does anything. */
+    private void finish(Connection<U> connection) {
         if (!connection.markClosed()) {
             return;
         }
-        connection.outbound().closed();
         registry.remove(connection);
         connection.inbound().submit(() -> disconnect(connection));
     }
@@ -119,8 +127,9 @@ public final class Dispatcher<C, E, U> {
     public CompletableFuture<Void> closeAll(int code, String reason) {
         List<Connection<U>> connections = List.copyOf(open);
         for (Connection<U> connection : connections) {
+            // The close frame goes out after what is already queued; the container reports the close later.
             connection.outbound().close(code, reason);
-            closed(connection);
+            finish(connection);
         }
         return CompletableFuture.allOf(connections.stream().map(Connection::finished).toArray(CompletableFuture[]::new));
     }

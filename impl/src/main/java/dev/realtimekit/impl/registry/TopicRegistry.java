@@ -48,7 +48,7 @@ public final class TopicRegistry implements EventBus.Listener {
      */
     public CompletionStage<Void> add(Subscriber subscriber) {
         Topic topic = topics.compute(subscriber.topic(), (name, existing) -> {
-            Topic t = existing != null ? existing : new Topic(bus.subscribe(name).toCompletableFuture());
+            Topic t = existing != null ? existing : new Topic(subscribe(name));
             if (t.members.add(subscriber)) {
                 subscribers.incrementAndGet();
             }
@@ -59,6 +59,15 @@ public final class TopicRegistry implements EventBus.Listener {
                 remove(subscriber);
             }
         });
+    }
+
+    /** Subscribes on the bus; a bus that throws counts as a failed subscription. */
+    private CompletableFuture<Void> subscribe(String topic) {
+        try {
+            return bus.subscribe(topic).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Removes a subscriber (no effect if absent); the last one of a topic unsubscribes this node from it. */

@@ -102,7 +102,7 @@ final class HandshakeAuthenticator {
             throw new Refusal(null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Refusal(null);
+            throw new Refusal(e);
         }
     }
 
@@ -125,6 +125,9 @@ final class HandshakeAuthenticator {
             }
             if (cause instanceof HandlerException handlerException) {
                 return handlerException.status();
+            }
+            if (cause instanceof InterruptedException) {
+                return 503; // the server is stopping
             }
             if (otherwise >= 500) {
                 Messages.authenticatorFailed(bean.getClass().getName(), cause);

@@ -57,7 +57,7 @@ final class SessionOutbound implements Outbound {
     public CompletionStage<Void> send(String frame) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!enqueue(new Frame(frame, done, null))) {
-            done.completeExceptionally(new IOException(closed || !accepting.get() ? "Connection closed" : "Send queue full"));
+            done.completeExceptionally(new IOException("Connection closed, or its send queue overflowed"));
         }
         return done;
     }

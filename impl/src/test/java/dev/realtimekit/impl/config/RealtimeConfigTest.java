@@ -1,0 +1,121 @@
+package dev.realtimekit.impl.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RealtimeConfigTest {
+
+    @Test
+    void defaultsHaveNoProblems() {
+        RealtimeConfig config = new RealtimeConfig();
+
+        assertEquals(List.of(), config.problems());
+        assertEquals("/ws/{topic}", config.path());
+        assertEquals("/ws/*", config.urlPattern());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "/ws/{topic},       /ws/,       /ws/*",
+        "/api/live/{topic}, /api/live/, /api/live/*",
+        "/{topic},          /,          /*"
+    })
+    void validPathsGiveTheirPrefixAndUrlPattern(String path, String prefix, String urlPattern) {
+        RealtimeConfig config = withPath(path);
+
+        assertEquals(List.of(), config.problems());
+        assertEquals(prefix, config.pathPrefix());
+        assertEquals(urlPattern, config.urlPattern());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/ws", "ws/{topic}", "/ws/{topic}/x", "/a/{b}/{topic}", "/ws/*/{topic}", "/ws//{topic}",
+        "/ws/x{topic}", "", "{topic}"})
+    void aBadPathIsAProblemNamingTheKey(String path) {
+        assertSingleProblemNaming("realtime.path", withPath(path));
+    }
+
+    @Test
+    void aMissingPathIsAProblemNamingTheKey() {
+        assertSingleProblemNaming("realtime.path", withPath(null));
+    }
+
+    static Stream<Arguments> positiveSettings() {
+        return Stream.of(
+                setting("realtime.auth-timeout-ms", (c, v) -> c.authTimeoutMs = v),
+                setting("realtime.max-topic-length", (c, v) -> c.maxTopicLength = v.intValue()),
+                setting("realtime.max-message-size", (c, v) -> c.maxMessageSize = v.intValue()),
+                setting("realtime.max-pending-messages", (c, v) -> c.maxPendingMessages = v.intValue()),
+                setting("realtime.send-queue-capacity", (c, v) -> c.sendQueueCapacity = v.intValue()),
+                setting("realtime.send-timeout-ms", (c, v) -> c.sendTimeoutMs = v),
+                setting("realtime.shutdown-timeout-ms", (c, v) -> c.shutdownTimeoutMs = v));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("positiveSettings")
+    void aNonPositiveNumberIsAProblemNamingTheKey(String key, Setter setter) {
+        for (long value : new long[] {0, -1}) {
+            RealtimeConfig config = new RealtimeConfig();
+            setter.set(config, value);
+            assertSingleProblemNaming(key, config);
+        }
+        RealtimeConfig one = new RealtimeConfig();
+        setter.set(one, 1L);
+        assertEquals(List.of(), one.problems(), "1 is allowed");
+    }
+
+    @Test
+    void idleTimeoutMayBeZeroButNotNegative() {
+        RealtimeConfig config = new RealtimeConfig();
+        config.idleTimeoutMs = 0;
+        assertEquals(List.of(), config.problems());
+
+        config.idleTimeoutMs = -1;
+        assertSingleProblemNaming("realtime.idle-timeout-ms", config);
+    }
+
+    @Test
+    void everyProblemIsReported() {
+        RealtimeConfig config = withPath("/ws");
+        config.maxPendingMessages = 0;
+        config.sendQueueCapacity = -5;
+
+        List<String> problems = config.problems();
+
+        assertEquals(3, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("realtime.path"));
+        assertTrue(problems.stream().anyMatch(p -> p.contains("realtime.max-pending-messages")));
+        assertTrue(problems.stream().anyMatch(p -> p.contains("realtime.send-queue-capacity")));
+    }
+
+    private static RealtimeConfig withPath(String path) {
+        RealtimeConfig config = new RealtimeConfig();
+        config.path = path;
+        return config;
+    }
+
+    private static void assertSingleProblemNaming(String key, RealtimeConfig config) {
+        List<String> problems = config.problems();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains(key), problems.get(0));
+    }
+
+    @FunctionalInterface
+    interface Setter {
+        void set(RealtimeConfig config, Long value);
+    }
+
+    private static Arguments setting(String key, Setter setter) {
+        return Arguments.of(key, setter);
+    }
+}

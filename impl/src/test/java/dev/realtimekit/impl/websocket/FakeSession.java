@@ -1,0 +1,137 @@
+package dev.realtimekit.impl.websocket;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+
+/**
+ * A {@link Session} (and its {@link RemoteEndpoint.Async}) built with {@link Proxy}: it records every
+ * text passed to {@code sendText} and every close. By default the test completes each write itself
+ * ({@link #completeWrite()}); {@link #completeWritesOn} makes the fake complete them on an executor
+ * instead ({@code Runnable::run}: inline, inside {@code sendText}).
+ */
+final class FakeSession {
+
+    private final List<String> texts = new CopyOnWriteArrayList<>();
+    private final List<CloseReason> closes = new CopyOnWriteArrayList<>();
+    private final Queue<SendHandler> pendingWrites = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private volatile Executor completer;
+    private volatile boolean open = true;
+    private volatile long sendTimeout = -1;
+    final Session session;
+
+    FakeSession() {
+        RemoteEndpoint.Async remote = proxy(RemoteEndpoint.Async.class, (proxy, method, args) -> switch (method.getName()) {
+            case "setSendTimeout" -> {
+                sendTimeout = (Long) args[0];
+                yield null;
+            }
+            case "sendText" -> {
+                if (args.length != 2 || !(args[1] instanceof SendHandler handler)) {
+                    throw new UnsupportedOperationException("only sendText(String, SendHandler) is expected");
+                }
+                sendText((String) args[0], handler);
+                yield null;
+            }
+            default -> objectMethod("Async", proxy, method.getName(), args);
+        });
+        session = proxy(Session.class, (proxy, method, args) -> switch (method.getName()) {
+            case "getAsyncRemote" -> remote;
+            case "getId" -> "fake-session";
+            case "isOpen" -> open;
+            case "close" -> {
+                closes.add(args == null ? new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "") : (CloseReason) args[0]);
+                open = false;
+                yield null;
+            }
+            default -> objectMethod("Session", proxy, method.getName(), args);
+        });
+    }
+
+    private void sendText(String text, SendHandler handler) {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        texts.add(text);
+        Executor executor = completer;
+        if (executor == null) {
+            pendingWrites.add(handler);
+        } else {
+            executor.execute(() -> finish(handler, new SendResult()));
+        }
+    }
+
+    private void finish(SendHandler handler, SendResult result) {
+        inFlight.decrementAndGet();
+        handler.onResult(result);
+    }
+
+    /** From now on the fake completes every write on this executor; null: the test does. */
+    void completeWritesOn(Executor executor) {
+        completer = executor;
+    }
+
+    /** Completes the oldest write in flight successfully. */
+    void completeWrite() {
+        finish(nextPendingWrite(), new SendResult());
+    }
+
+    /** Completes the oldest write in flight with a failure. */
+    void failWrite(Throwable failure) {
+        finish(nextPendingWrite(), new SendResult(failure));
+    }
+
+    private SendHandler nextPendingWrite() {
+        SendHandler handler = pendingWrites.poll();
+        assertNotNull(handler, "no write in flight");
+        return handler;
+    }
+
+    int pendingWrites() {
+        return pendingWrites.size();
+    }
+
+    /** @return the texts passed to sendText, in order */
+    List<String> texts() {
+        return List.copyOf(texts);
+    }
+
+    List<CloseReason> closes() {
+        return List.copyOf(closes);
+    }
+
+    int maxInFlight() {
+        return maxInFlight.get();
+    }
+
+    long sendTimeout() {
+        return sendTimeout;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+        return (T) Proxy.newProxyInstance(FakeSession.class.getClassLoader(), new Class<?>[] {type}, handler);
+    }
+
+    private static Object objectMethod(String name, Object proxy, String method, Object[] args) {
+        return switch (method) {
+            case "toString" -> "Fake" + name;
+            case "hashCode" -> System.identityHashCode(proxy);
+            case "equals" -> proxy == args[0];
+            default -> throw new UnsupportedOperationException(name + "." + method + " is not expected");
+        };
+    }
+}

@@ -1,0 +1,231 @@
+package dev.realtimekit.impl.websocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import jakarta.websocket.CloseReason;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.realtimekit.impl.testsupport.Await;
+
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class SessionOutboundTest {
+
+    private final FakeSession fake = new FakeSession();
+
+    @Test
+    void passesTheSendTimeoutToTheContainer() {
+        new SessionOutbound(fake.session, 8, 1234);
+
+        assertEquals(1234, fake.sendTimeout());
+    }
+
+    @Test
+    void writesOneFrameAtATimeInOfferOrder() {
+        SessionOutbound out = outbound(8);
+
+        assertTrue(out.offer("a"));
+        assertTrue(out.offer("b"));
+        assertTrue(out.offer("c"));
+
+        assertEquals(List.of("a"), fake.texts(), "b waits until a is written");
+        fake.completeWrite();
+        assertEquals(List.of("a", "b"), fake.texts());
+        fake.completeWrite();
+        assertEquals(List.of("a", "b", "c"), fake.texts());
+        fake.completeWrite();
+        assertEquals(0, fake.pendingWrites());
+        assertEquals(1, fake.maxInFlight());
+    }
+
+    @Test
+    void sendCompletesWhenTheFrameHasBeenWritten() {
+        SessionOutbound out = outbound(8);
+
+        CompletableFuture<Void> first = out.send("a").toCompletableFuture();
+        CompletableFuture<Void> second = out.send("b").toCompletableFuture();
+
+        assertFalse(first.isDone());
+        fake.completeWrite();
+        assertTrue(first.isDone() && !first.isCompletedExceptionally());
+        assertFalse(second.isDone());
+        fake.completeWrite();
+        assertTrue(second.isDone() && !second.isCompletedExceptionally());
+    }
+
+    @Test
+    void aFailedWriteFailsItsSendAndTheQueuedOnesAndClosesTheSession() {
+        SessionOutbound out = outbound(8);
+        CompletableFuture<Void> first = out.send("a").toCompletableFuture();
+        CompletableFuture<Void> second = out.send("b").toCompletableFuture();
+        IOException broken = new IOException("broken pipe");
+
+        fake.failWrite(broken);
+
+        assertSame(broken, Await.failure(first));
+        Await.failure(second);
+        assertEquals(List.of("a"), fake.texts(), "nothing is written after a failed write");
+        assertEquals(1, fake.closes().size());
+        assertFalse(out.isOpen());
+        assertFalse(out.offer("c"));
+        Await.failure(out.send("d"));
+    }
+
+    @Test
+    void aSendTextThatThrowsFailsTheSendAndClosesTheSession() {
+        FakeSession throwing = new FakeSession();
+        throwing.completeWritesOn(task -> {
+            throw new IllegalStateException("container refused the write");
+        });
+        SessionOutbound out = new SessionOutbound(throwing.session, 8, 1000);
+
+        Throwable failure = Await.failure(out.send("a"));
+
+        assertEquals("container refused the write", failure.getMessage());
+        assertEquals(1, throwing.closes().size());
+        assertFalse(out.offer("b"));
+    }
+
+    @Test
+    void overflowingTheQueueClosesTheSessionWith1008AndRefusesLaterFrames() {
+        SessionOutbound out = outbound(3);
+        assertTrue(out.offer("1"));
+        assertTrue(out.offer("2"));
+        assertTrue(out.offer("3"));
+
+        assertFalse(out.offer("4"), "a fourth frame exceeds the capacity");
+        assertFalse(out.isOpen());
+        fake.completeWrite();
+        drainWrites();
+
+        assertEquals(List.of(1008), closeCodes());
+        assertFalse(out.offer("5"));
+        Await.failure(out.send("6"));
+        assertFalse(fake.texts().contains("4"));
+        assertFalse(fake.texts().contains("5"));
+    }
+
+    @Test
+    void closeIsSentAfterTheFramesAlreadyQueued() {
+        SessionOutbound out = outbound(8);
+        out.offer("a");
+        out.offer("b");
+
+        CompletableFuture<Void> closed = out.close(4000, "bye").toCompletableFuture();
+
+        assertFalse(out.offer("c"), "no frames after close");
+        assertEquals(List.of(), fake.closes());
+        fake.completeWrite();
+        assertEquals(List.of("a", "b"), fake.texts());
+        assertEquals(List.of(), fake.closes(), "b is still being written");
+        assertFalse(closed.isDone());
+        fake.completeWrite();
+
+        assertEquals(List.of(4000), closeCodes());
+        assertEquals("bye", fake.closes().get(0).getReasonPhrase());
+        assertTrue(closed.isDone() && !closed.isCompletedExceptionally());
+        assertEquals(List.of("a", "b"), fake.texts());
+        assertTrue(out.close(1000, "").toCompletableFuture().isDone(), "closing again completes at once");
+        assertEquals(1, fake.closes().size());
+    }
+
+    @Test
+    void framesQueuedWhenThePeerIsGoneAreFailedNotWritten() {
+        SessionOutbound out = outbound(8);
+        out.offer("a");
+        CompletableFuture<Void> queued = out.send("b").toCompletableFuture();
+
+        out.closed();
+        fake.completeWrite();
+
+        Await.failure(queued);
+        assertEquals(List.of("a"), fake.texts());
+        assertFalse(out.offer("c"));
+        assertTrue(out.close(1000, "").toCompletableFuture().isDone());
+        assertEquals(List.of(), fake.closes(), "no close frame to a peer that is gone");
+    }
+
+    @Test
+    void tenThousandFramesCompletedInlineAreWrittenInOrderWithoutRecursion() {
+        int frames = 10_000;
+        SessionOutbound out = outbound(frames + 1);
+        List<String> expected = IntStream.range(0, frames).mapToObj(Integer::toString).toList();
+        expected.forEach(out::offer);
+        assertEquals(List.of("0"), fake.texts());
+
+        fake.completeWritesOn(Runnable::run);
+        fake.completeWrite();
+
+        assertEquals(expected, fake.texts());
+        assertEquals(1, fake.maxInFlight());
+        assertTrue(out.send("last").toCompletableFuture().isDone(), "the queue is idle and still works");
+    }
+
+    @Test
+    void concurrentProducersNeverHaveTwoWritesInFlight() throws Exception {
+        int producers = 4;
+        int framesEach = 500;
+        ExecutorService completer = Executors.newSingleThreadExecutor();
+        ExecutorService workers = Executors.newFixedThreadPool(producers);
+        fake.completeWritesOn(completer);
+        SessionOutbound out = outbound(producers * framesEach);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int producer = p;
+                done.add(workers.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < framesEach; i++) {
+                        assertTrue(out.offer(producer + ":" + i));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            Await.until("all frames written", () -> fake.texts().size() == producers * framesEach);
+        } finally {
+            workers.shutdownNow();
+            completer.shutdownNow();
+        }
+
+        assertEquals(1, fake.maxInFlight());
+        for (int p = 0; p < producers; p++) {
+            String prefix = p + ":";
+            List<String> mine = fake.texts().stream().filter(t -> t.startsWith(prefix)).toList();
+            assertEquals(IntStream.range(0, framesEach).mapToObj(i -> prefix + i).toList(), mine);
+        }
+    }
+
+    private SessionOutbound outbound(int capacity) {
+        return new SessionOutbound(fake.session, capacity, 1000);
+    }
+
+    private void drainWrites() {
+        while (fake.pendingWrites() > 0) {
+            fake.completeWrite();
+        }
+    }
+
+    private List<Integer> closeCodes() {
+        return fake.closes().stream().map(CloseReason::getCloseCode).map(CloseReason.CloseCode::getCode).toList();
+    }
+}
