@@ -1,7 +1,11 @@
 package dev.realtimekit.impl.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.Dependent;
 
@@ -22,6 +26,9 @@ public class RealtimeConfig {
     public static final String DEFAULT_PATH = "/ws/{topic}";
     public static final String TOPIC_TEMPLATE = "{topic}";
 
+    /** Literal path segments (RFC 3986 pchar without percent-encoding), then the topic segment. */
+    private static final Pattern VALID_PATH = Pattern.compile("(/[A-Za-z0-9._~!$&'()+,;=:@-]+)*/\\{topic\\}");
+
     /** The endpoint's path inside the web application; must end with the segment {@code /{topic}}. */
     @ConfigProperty(name = "path", defaultValue = DEFAULT_PATH)
     String path = DEFAULT_PATH;
@@ -38,7 +45,7 @@ public class RealtimeConfig {
     @ConfigProperty(name = "max-message-size", defaultValue = "65536")
     int maxMessageSize = 65_536;
 
-    /** Messages of one connection waiting to be handled; beyond that they get the error frame "Too many pending messages". */
+    /** Messages of one connection queued or being handled; beyond that they get the error frame "Too many pending messages". */
     @ConfigProperty(name = "max-pending-messages", defaultValue = "64")
     int maxPendingMessages = 64;
 
@@ -57,6 +64,43 @@ public class RealtimeConfig {
     /** How long application shutdown waits for the handlers' onDisconnect calls. */
     @ConfigProperty(name = "shutdown-timeout-ms", defaultValue = "5000")
     long shutdownTimeoutMs = 5_000;
+
+    /** Redis to carry events between nodes, e.g. {@code redis://host:6379} or {@code rediss://:password@host:6380}; absent: in-JVM bus. */
+    // No initializer on the optional keys: MicroProfile Config would read it as a configured value.
+    @ConfigProperty(name = "redis.address")
+    Optional<String> redisAddress;
+
+    /** A Redisson YAML file for sentinel, cluster, TLS or password setups; used instead of {@code redis.address}. */
+    @ConfigProperty(name = "redis.config")
+    Optional<String> redisConfigFile;
+
+    /** Prefix of every Redis channel name, so several applications can share one Redis. */
+    @ConfigProperty(name = "redis.channel-prefix", defaultValue = "realtime:")
+    String redisChannelPrefix = "realtime:";
+
+    /** Use sharded pub/sub (SSUBSCRIBE/SPUBLISH, Redis 7+ cluster) so traffic scales with shards. */
+    @ConfigProperty(name = "redis.sharded", defaultValue = "false")
+    boolean redisSharded = false;
+
+    /** Longest a publish may take before the sender gets "Failed to broadcast event". */
+    @ConfigProperty(name = "redis.publish-timeout-ms", defaultValue = "2000")
+    long redisPublishTimeoutMs = 2_000;
+
+    /** Longest a new connection waits for Redis to confirm its topic's subscription (then close 1011). */
+    @ConfigProperty(name = "redis.subscribe-timeout-ms", defaultValue = "5000")
+    long redisSubscribeTimeoutMs = 5_000;
+
+    /** Longest wait between two attempts to reconnect to Redis (the backoff starts at 100 ms). */
+    @ConfigProperty(name = "redis.reconnect-max-delay-ms", defaultValue = "2000")
+    long redisReconnectMaxDelayMs = 2_000;
+
+    /** Channels per Redis subscription connection (with {@code redis.address}; Redisson's default is 5). */
+    @ConfigProperty(name = "redis.subscriptions-per-connection", defaultValue = "1000")
+    int redisSubscriptionsPerConnection = 1_000;
+
+    /** Redis subscription connections per node (with {@code redis.address}); times the above = most topics per node. */
+    @ConfigProperty(name = "redis.subscription-connection-pool-size", defaultValue = "50")
+    int redisSubscriptionConnectionPoolSize = 50;
 
     public String path() {
         return path;
@@ -104,12 +148,55 @@ public class RealtimeConfig {
         return shutdownTimeoutMs;
     }
 
+    public Optional<String> redisAddress() {
+        return present(redisAddress);
+    }
+
+    public Optional<String> redisConfigFile() {
+        return present(redisConfigFile);
+    }
+
+    private static Optional<String> present(Optional<String> value) {
+        return value == null ? Optional.empty() : value.filter(text -> !text.isBlank());
+    }
+
+    /** @return whether events go through Redis (an address or a Redisson file is configured) */
+    public boolean redisEnabled() {
+        return redisAddress().isPresent() || redisConfigFile().isPresent();
+    }
+
+    public String redisChannelPrefix() {
+        return redisChannelPrefix;
+    }
+
+    public boolean redisSharded() {
+        return redisSharded;
+    }
+
+    public long redisPublishTimeoutMs() {
+        return redisPublishTimeoutMs;
+    }
+
+    public long redisSubscribeTimeoutMs() {
+        return redisSubscribeTimeoutMs;
+    }
+
+    public long redisReconnectMaxDelayMs() {
+        return redisReconnectMaxDelayMs;
+    }
+
+    public int redisSubscriptionsPerConnection() {
+        return redisSubscriptionsPerConnection;
+    }
+
+    public int redisSubscriptionConnectionPoolSize() {
+        return redisSubscriptionConnectionPoolSize;
+    }
+
     /** @return every invalid value, each described with its key; empty when the configuration is usable */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        if (path == null || !path.startsWith("/") || !path.endsWith("/" + TOPIC_TEMPLATE)
-                || path.indexOf('{') != path.length() - TOPIC_TEMPLATE.length()
-                || path.contains("*") || path.contains("//")) {
+        if (path == null || !VALID_PATH.matcher(path).matches()) {
             problems.add("realtime.path must start with / and end with the only template segment /{topic}, not '" + path + "'");
         }
         positive(problems, "realtime.auth-timeout-ms", authTimeoutMs);
@@ -119,6 +206,24 @@ public class RealtimeConfig {
         positive(problems, "realtime.send-queue-capacity", sendQueueCapacity);
         positive(problems, "realtime.send-timeout-ms", sendTimeoutMs);
         positive(problems, "realtime.shutdown-timeout-ms", shutdownTimeoutMs);
+        positive(problems, "realtime.redis.publish-timeout-ms", redisPublishTimeoutMs);
+        positive(problems, "realtime.redis.subscribe-timeout-ms", redisSubscribeTimeoutMs);
+        positive(problems, "realtime.redis.reconnect-max-delay-ms", redisReconnectMaxDelayMs);
+        positive(problems, "realtime.redis.subscriptions-per-connection", redisSubscriptionsPerConnection);
+        positive(problems, "realtime.redis.subscription-connection-pool-size", redisSubscriptionConnectionPoolSize);
+        if (redisAddress().isPresent() && redisConfigFile().isPresent()) {
+            problems.add("set either realtime.redis.address or realtime.redis.config, not both");
+        }
+        redisAddress().ifPresent(address -> {
+            if (!address.startsWith("redis://") && !address.startsWith("rediss://")) {
+                problems.add("realtime.redis.address must start with redis:// or rediss://");
+            }
+        });
+        redisConfigFile().ifPresent(file -> {
+            if (!Files.isReadable(Path.of(file))) {
+                problems.add("realtime.redis.config names a file that cannot be read: " + file);
+            }
+        });
         if (idleTimeoutMs < 0) {
             problems.add("realtime.idle-timeout-ms must be 0 or more, not " + idleTimeoutMs);
         }

@@ -27,6 +27,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
 import dev.realtimekit.MessageHandler;
 import dev.realtimekit.TokenValidator;
 import dev.realtimekit.TopicAuthorizer;
+import dev.realtimekit.impl.bus.EventBuses;
 import dev.realtimekit.impl.config.RealtimeConfig;
 import dev.realtimekit.impl.i18n.Messages;
 
@@ -130,6 +131,13 @@ public class RealtimeExtension implements Extension {
             RealtimeConfig config = beanManager.createInstance()
                     .select(RealtimeConfig.class, ConfigProperties.Literal.NO_PREFIX).get();
             config.problems().forEach(problem -> problems.add(Messages.invalidConfig(problem)));
+            if (config.redisEnabled()) {
+                if (!EventBuses.redissonAvailable()) {
+                    problems.add(Messages.redissonMissing());
+                } else if (config.redisConfigFile().isPresent() && config.problems().isEmpty()) {
+                    RedisConfigCheck.parse(config.redisConfigFile().get(), problems);
+                }
+            }
             return config;
         } catch (RuntimeException e) {
             problems.add(Messages.invalidConfig(String.valueOf(e.getMessage())));

@@ -66,6 +66,10 @@ public final class Messages {
                 + String.join(", ", conflicts) + "). Change realtime.path.";
     }
 
+    public static String redissonMissing() {
+        return "RTK0011E: realtime.redis.* is configured but Redisson is not in the application: add org.redisson:redisson to the WAR.";
+    }
+
     // Runtime
 
     public static void endpointRegistered(String contextPath, String path, String handlerClass, String bus) {
@@ -116,6 +120,15 @@ public final class Messages {
     public static void shutdownIncomplete(int connections, long timeoutMs) {
         LOG.warning(() -> "RTK0110W: " + connections + " connections were still finishing onDisconnect after "
                 + timeoutMs + " ms (realtime.shutdown-timeout-ms) at shutdown.");
+    }
+
+    public static void redisUnreachable(String bus, Throwable failure) {
+        LOG.warning(() -> "RTK0200W: " + bus + " is unreachable (" + failure + "); broadcasts fail with"
+                + " \"Failed to broadcast event\" until it is back. Logged once per outage.");
+    }
+
+    public static void redisRecovered(String bus) {
+        LOG.info(() -> "RTK0201I: " + bus + " is reachable again; subscriptions are restored by Redisson.");
     }
 
     public static void unexpected(String where, Throwable failure) {

@@ -21,7 +21,7 @@ import dev.realtimekit.MessageHandler;
 import dev.realtimekit.TokenValidator;
 import dev.realtimekit.TopicAuthorizer;
 import dev.realtimekit.impl.bus.EventBus;
-import dev.realtimekit.impl.bus.local.LocalEventBus;
+import dev.realtimekit.impl.bus.EventBuses;
 import dev.realtimekit.impl.codec.JsonCodec;
 import dev.realtimekit.impl.config.RealtimeConfig;
 import dev.realtimekit.impl.dispatch.Dispatcher;
@@ -76,7 +76,7 @@ public class RealtimeRuntime {
                 : (TopicAuthorizer<Object>) beanManager.getReference(model.authorizer(), model.authorizerType(), references);
         handlerName = model.handler().getBeanClass().getName();
         codec = new JsonCodec(JsonbBuilder.create());
-        bus = new LocalEventBus();
+        bus = EventBuses.create(config);
         registry = new TopicRegistry(bus);
         bus.start(registry);
         dispatcher = new Dispatcher<>(handler, handlerName, model.messageType(), codec, registry, bus,

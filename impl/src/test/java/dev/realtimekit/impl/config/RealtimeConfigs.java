@@ -1,0 +1,37 @@
+package dev.realtimekit.impl.config;
+
+import java.util.Optional;
+
+/** Builds configurations for tests outside this package (the fields are package-private). */
+public final class RealtimeConfigs {
+
+    private RealtimeConfigs() {
+    }
+
+    /** @return the defaults, with Redis at {@code address}, channels under {@code prefix}, and short timeouts */
+    public static RealtimeConfig redis(String address, String prefix) {
+        RealtimeConfig config = new RealtimeConfig();
+        config.redisAddress = Optional.of(address);
+        config.redisChannelPrefix = prefix;
+        config.redisPublishTimeoutMs = 1_000;
+        config.redisSubscribeTimeoutMs = 5_000;
+        return config;
+    }
+
+    /** @return {@link #redis(String, String)} retrying the connection at least every {@code maxMs} */
+    public static RealtimeConfig redis(String address, String prefix, long reconnectMaxDelayMs) {
+        RealtimeConfig config = redis(address, prefix);
+        config.redisReconnectMaxDelayMs = reconnectMaxDelayMs;
+        return config;
+    }
+
+    /** @return the defaults, with a Redisson YAML file, sharded pub/sub on or off */
+    public static RealtimeConfig redisFile(String file, String prefix, boolean sharded) {
+        RealtimeConfig config = new RealtimeConfig();
+        config.redisConfigFile = Optional.of(file);
+        config.redisChannelPrefix = prefix;
+        config.redisSharded = sharded;
+        config.redisPublishTimeoutMs = 2_000;
+        return config;
+    }
+}

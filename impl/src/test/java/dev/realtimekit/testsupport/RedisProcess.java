@@ -1,0 +1,165 @@
+package dev.realtimekit.testsupport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code redis-server} process of a test's own, on a free port, persisting nothing. It can be
+ * killed and started again on the same port to simulate an outage.
+ */
+public final class RedisProcess implements AutoCloseable {
+
+    private static final Duration READY = Duration.ofSeconds(20);
+
+    private final int port;
+    private final Path dir;
+    private final List<String> extraArgs;
+    private Process process;
+
+    private RedisProcess(int port, List<String> extraArgs) throws IOException {
+        this.port = port;
+        this.extraArgs = extraArgs;
+        this.dir = Files.createTempDirectory("redis-" + port + "-");
+    }
+
+    /** Starts a standalone Redis on a free port. */
+    public static RedisProcess start() throws Exception {
+        return start(List.of());
+    }
+
+    /** Starts Redis on a free port with extra command-line arguments (e.g. cluster mode). */
+    public static RedisProcess start(List<String> extraArgs) throws Exception {
+        RedisProcess redis = new RedisProcess(freePort(), extraArgs);
+        redis.start0();
+        return redis;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** @return {@code redis://127.0.0.1:<port>} */
+    public String address() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Kills the server at once (SIGKILL), as a crash would, and waits until it is gone. */
+    public synchronized void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("redis-server on port " + port + " did not die");
+            }
+            process = null;
+        }
+    }
+
+    /** Starts the server again on the same port after {@link #kill()}. */
+    public synchronized void restart() throws Exception {
+        if (process != null) {
+            throw new IllegalStateException("redis-server on port " + port + " is running");
+        }
+        start0();
+    }
+
+    /** Runs redis-cli against this server; returns its output, trimmed. */
+    public String cli(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(RedisBinaries.cli().toString(), "-h", "127.0.0.1", "-p",
+                String.valueOf(port)));
+        command.addAll(List.of(args));
+        return run(command, Duration.ofSeconds(30));
+    }
+
+    /** @return the number of subscribers of a channel, from {@code PUBSUB NUMSUB} */
+    public long numsub(String channel) throws Exception {
+        String[] lines = cli("PUBSUB", "NUMSUB", channel).split("\n");
+        return Long.parseLong(lines[lines.length - 1].trim());
+    }
+
+    /** @return the channels with subscribers matching the pattern, from {@code PUBSUB CHANNELS} */
+    public List<String> channels(String pattern) throws Exception {
+        String out = cli("PUBSUB", "CHANNELS", pattern);
+        return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    private void start0() throws Exception {
+        List<String> command = new ArrayList<>(List.of(RedisBinaries.server().toString(),
+                "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", dir.toString(), "--protected-mode", "no"));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile()).start();
+        long deadline = System.nanoTime() + READY.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server on port " + port + " exited: "
+                        + Files.readString(dir.resolve("redis.log"), StandardCharsets.UTF_8));
+            }
+            try {
+                if ("PONG".equals(cli("PING"))) {
+                    return;
+                }
+            } catch (IllegalStateException notYet) {
+                // redis-cli could not connect yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("redis-server on port " + port + " did not answer PING within " + READY);
+            }
+            Thread.sleep(50); // poll interval while the server starts
+        }
+    }
+
+    static String run(List<String> command, Duration timeout) throws Exception {
+        Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output = cli.getInputStream().readAllBytes();
+        if (!cli.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            cli.destroyForcibly();
+            throw new IllegalStateException(command + " timed out");
+        }
+        String text = new String(output, StandardCharsets.UTF_8).trim();
+        if (cli.exitValue() != 0 || text.startsWith("Could not connect")) {
+            throw new IllegalStateException(command + " failed: " + text);
+        }
+        return text;
+    }
+
+    /** @return a TCP port free right now on 127.0.0.1 (and, for cluster buses, port + 10000 too) */
+    public static int freePort() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                int port = socket.getLocalPort();
+                if (port + 10000 <= 65535 && isFree(port + 10000)) {
+                    return port;
+                }
+            }
+        }
+        throw new IOException("no free port pair found");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
