@@ -26,7 +26,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.realtimekit.it.support.Poll;
+import dev.realtimekit.testsupport.Poll;
 import dev.realtimekit.it.support.WsClient;
 
 /** onConnect/onDisconnect pairing and registry cleanup, with a recording handler on a real Liberty. */

@@ -16,7 +16,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import dev.realtimekit.it.support.Poll;
+import dev.realtimekit.testsupport.Poll;
 import dev.realtimekit.it.support.WsClient;
 
 /** Stopping the application closes every connection with 1001 and still calls onDisconnect for each. */

@@ -97,6 +97,25 @@ public final class WsClient implements AutoCloseable {
         return frame;
     }
 
+    /** @return the next {@code n} frames; fails the test if they do not all arrive in time */
+    public java.util.List<String> next(int n) throws InterruptedException {
+        java.util.List<String> received = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            received.add(next());
+        }
+        return received;
+    }
+
+    /** @return the next frame, or null when none arrives within the time given */
+    public String nextWithin(Duration wait) throws InterruptedException {
+        return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Discards the frames received so far. */
+    public void drain() {
+        frames.clear();
+    }
+
     /** Asserts the next frame is exactly {@code expected}. */
     public void expect(String expected) throws InterruptedException {
         assertEquals(expected, next());

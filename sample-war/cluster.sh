@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Runs two nodes of the sample chat in the background, sharing one Redis.
+#
+#   sample-war/cluster.sh start    start both nodes; returns once both accept WebSocket connections
+#   sample-war/cluster.sh stop     stop both nodes
+#   sample-war/cluster.sh status   show whether each node runs
+#
+# Environment:
+#   REDIS_URL      Redis both nodes use (default redis://127.0.0.1:6379)
+#   REDIS_CONFIG   a Redisson YAML file to use instead of REDIS_URL (sentinel, cluster, TLS, password)
+#   NODE_PORTS     the two HTTP ports (default "9080 9081")
+#   CLUSTER_DIR    where the nodes' servers live (default sample-war/target/cluster)
+#   BUILD=always   rebuild the WAR first (by default it is built only when missing)
+#   REALTIME_*     passed to both nodes as configuration, e.g. REALTIME_REDIS_SHARDED=true
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+wlp="$here/target/liberty/wlp"
+war="$here/target/realtime-kit-sample.war"
+cluster_dir=${CLUSTER_DIR:-$here/target/cluster}
+read -r -a ports <<< "${NODE_PORTS:-9080 9081}"
+names=(node-1 node-2)
+ready_timeout=${READY_TIMEOUT:-180}
+
+export WLP_USER_DIR="$cluster_dir"
+
+die() { echo "cluster.sh: $*" >&2; exit 1; }
+
+build() {
+  if [[ "${BUILD:-}" == always || ! -f "$war" || ! -x "$wlp/bin/server" ]]; then
+    echo "Building the sample and installing Liberty (once) ..."
+    (cd "$root" && mvn -q -B -pl sample-war -am install -DskipTests)
+    (cd "$root" && mvn -q -B -pl sample-war liberty:install-server)
+  fi
+}
+
+# Writes one node's server: the sample's server.xml, its port, its heap, the Redis settings, the WAR.
+configure() {
+  local name=$1 port=$2
+  local dir="$cluster_dir/servers/$name"
+  if [[ ! -d "$dir" ]]; then
+    "$wlp/bin/server" create "$name" > /dev/null
+  fi
+  cp "$root/server.xml" "$dir/server.xml"
+  printf 'http.port=%s\nhttps.port=%s\n' "$port" "$((port + 363))" > "$dir/bootstrap.properties"
+  printf -- '-Xmx512m\n' > "$dir/jvm.options"
+  {
+    if [[ -n "${REDIS_CONFIG:-}" ]]; then
+      echo "REALTIME_REDIS_CONFIG=$REDIS_CONFIG"
+    else
+      echo "REALTIME_REDIS_ADDRESS=${REDIS_URL:-redis://127.0.0.1:6379}"
+    fi
+    env | grep -E '^REALTIME_' | grep -vE '^REALTIME_REDIS_(ADDRESS|CONFIG)=' || true
+  } > "$dir/server.env"
+  mkdir -p "$dir/dropins"
+  cp "$war" "$dir/dropins/realtime-kit-sample.war"
+}
+
+# A WebSocket handshake against the sample: prints the HTTP status (101 once the node serves).
+handshake_status() {
+  curl -s -o /dev/null -w '%{http_code}' --max-time 2 --http1.1 \
+    -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
+    -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' \
+    "http://127.0.0.1:$1/chat/ws/general?token=00000000-0000-0000-0000-000000000000:cluster-check" || true
+}
+
+start() {
+  [[ ${#ports[@]} -eq 2 ]] || die "NODE_PORTS must name two ports"
+  command -v curl > /dev/null || die "curl is needed to check that the nodes are up"
+  build
+  for i in 0 1; do
+    if [[ -d "$cluster_dir/servers/${names[$i]}" ]] && "$wlp/bin/server" status "${names[$i]}" > /dev/null 2>&1; then
+      "$wlp/bin/server" stop "${names[$i]}" > /dev/null   # start again with the current settings
+    fi
+    configure "${names[$i]}" "${ports[$i]}"
+    "$wlp/bin/server" start "${names[$i]}" > /dev/null || die "${names[$i]} did not start (see $cluster_dir/servers/${names[$i]}/logs)"
+  done
+  local deadline=$((SECONDS + ready_timeout))
+  for i in 0 1; do
+    local log="$cluster_dir/servers/${names[$i]}/logs/messages.log"
+    until [[ "$(handshake_status "${ports[$i]}")" == 101 ]]; do
+      if grep -q 'CWWKZ0002E' "$log" 2> /dev/null; then
+        grep -hoE 'RTK[0-9]{4}E: .*' "$log" | sort -u >&2 || true
+        die "the sample failed to start on ${names[$i]} (see $log)"
+      fi
+      if ((SECONDS > deadline)); then
+        die "${names[$i]} does not accept WebSocket connections on port ${ports[$i]} after ${ready_timeout}s (see $cluster_dir/servers/${names[$i]}/logs/messages.log)"
+      fi
+      sleep 0.5
+    done
+    echo "${names[$i]}: http://localhost:${ports[$i]}/chat/ (WebSocket ws://localhost:${ports[$i]}/chat/ws/{topic})"
+  done
+}
+
+stop() {
+  [[ -x "$wlp/bin/server" ]] || exit 0
+  for name in "${names[@]}"; do
+    if [[ -d "$cluster_dir/servers/$name" ]]; then
+      "$wlp/bin/server" stop "$name" > /dev/null || true
+    fi
+  done
+  echo "stopped"
+}
+
+status() {
+  for i in 0 1; do
+    if [[ -d "$cluster_dir/servers/${names[$i]}" ]] && "$wlp/bin/server" status "${names[$i]}" > /dev/null 2>&1; then
+      echo "${names[$i]}: running on port ${ports[$i]}"
+    else
+      echo "${names[$i]}: stopped"
+    fi
+  done
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,235 @@
+package dev.realtimekit.it.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.realtimekit.it.support.WsClient;
+import dev.realtimekit.testsupport.Poll;
+import dev.realtimekit.testsupport.RedisProcess;
+
+/**
+ * Two Liberty nodes of the sample (started by cluster.sh) sharing a redis-server of the test's own:
+ * cross-node delivery, per-topic order, interest-based subscriptions, a Redis restart, many topics.
+ */
+class ClusterIT {
+
+    private static final String CHANNEL_PREFIX = "realtime:";
+    private static RedisProcess redis;
+    private static SampleCluster cluster;
+    private static URL nodeA;
+    private static URL nodeB;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        redis = RedisProcess.start();
+        // Senders below burst 100 messages each; the default limit of 64 waiting messages would
+        // (correctly) refuse some. REALTIME_* variables reach the nodes' configuration through cluster.sh.
+        cluster = SampleCluster.start("cluster-it", Map.of("REDIS_URL", redis.address(),
+                "REALTIME_MAX_PENDING_MESSAGES", "256"));
+        nodeA = cluster.node(0);
+        nodeB = cluster.node(1);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        try {
+            if (cluster != null) {
+                cluster.close();
+            }
+        } finally {
+            redis.close();
+        }
+    }
+
+    private static WsClient join(URL node, String topic, String name) throws Exception {
+        return WsClient.connect(node, topic, UUID.randomUUID() + ":" + name);
+    }
+
+    private static String send(String room, String text) {
+        return "{\"type\":\"send\",\"room\":\"" + room + "\",\"text\":\"" + text + "\"}";
+    }
+
+    private static String message(String room, String user, String text) {
+        return "{\"type\":\"message\",\"room\":\"" + room + "\",\"user\":\"" + user + "\",\"text\":\"" + text + "\"}";
+    }
+
+    @Test
+    void aBroadcastOnOneNodeReachesSubscribersOnBothNodesAndNoOtherTopic() throws Exception {
+        try (WsClient alice = join(nodeA, "general", "alice"); WsClient bob = join(nodeB, "general", "bob");
+                WsClient carolOnA = join(nodeA, "random", "carol"); WsClient daveOnB = join(nodeB, "random", "dave")) {
+            alice.send(send("general", "across the cluster"));
+            alice.expect(message("general", "alice", "across the cluster"));
+            bob.expect(message("general", "alice", "across the cluster"));
+            bob.send(send("general", "and back"));
+            bob.expect(message("general", "bob", "and back"));
+            alice.expect(message("general", "bob", "and back"));
+            carolOnA.expectNothingBeforePong();
+            daveOnB.expectNothingBeforePong();
+        }
+    }
+
+    @Test
+    void concurrentSendersOnBothNodesAreSeenInTheSameOrderEverywhere() throws Exception {
+        String topic = "private-user-" + UUID.randomUUID();
+        // A private topic admits one user only: all clients use that user's token.
+        String token = topic.substring("private-user-".length()) + ":orderly";
+        int senders = 4;
+        int perSender = 100;
+        List<WsClient> clients = new ArrayList<>();
+        try (WsClient watcherA = WsClient.connect(nodeA, topic, token); WsClient watcherB = WsClient.connect(nodeB, topic, token)) {
+            // Everyone is subscribed before anyone sends, so every client sees every message.
+            for (int s = 0; s < senders; s++) {
+                WsClient client = WsClient.connect(s % 2 == 0 ? nodeA : nodeB, topic, token);
+                clients.add(client);
+                client.expectNothingBeforePong();
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(senders);
+            try {
+                List<Future<?>> running = new ArrayList<>();
+                for (int s = 0; s < senders; s++) {
+                    WsClient client = clients.get(s);
+                    int sender = s;
+                    running.add(pool.submit(() -> {
+                        for (int i = 0; i < perSender; i++) {
+                            client.send(send(topic, sender + "-" + i));
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> done : running) {
+                    done.get(120, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            List<String> seenOnA = new ArrayList<>();
+            List<String> seenOnB = new ArrayList<>();
+            for (int i = 0; i < senders * perSender; i++) {
+                seenOnA.add(watcherA.next());
+                seenOnB.add(watcherB.next());
+            }
+            assertEquals(seenOnA, seenOnB, "both nodes deliver the topic's events in the same order");
+            for (int s = 0; s < senders; s++) {
+                String prefix = "\"text\":\"" + s + "-";
+                List<String> own = seenOnA.stream().filter(frame -> frame.contains(prefix)).toList();
+                assertEquals(perSender, own.size());
+                for (int i = 0; i < perSender; i++) {
+                    assertTrue(own.get(i).endsWith(prefix + i + "\"}"), "sender " + s + "'s events in order: " + own);
+                }
+            }
+            for (WsClient client : clients) {
+                assertEquals(seenOnA, client.next(senders * perSender), "every sender saw the same order too");
+            }
+        } finally {
+            for (WsClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void aNodeUnsubscribesWhenItsLastLocalSubscriberLeaves() throws Exception {
+        String owner = UUID.randomUUID().toString();
+        String topic = "private-user-" + owner;
+        String channel = CHANNEL_PREFIX + topic;
+        assertEquals(0, redis.numsub(channel));
+        WsClient onA = WsClient.connect(nodeA, topic, owner + ":one");
+        onA.expectNothingBeforePong();
+        assertEquals(1, redis.numsub(channel), "node A subscribed when its first subscriber arrived");
+        WsClient secondOnA = WsClient.connect(nodeA, topic, owner + ":one");
+        WsClient onB = WsClient.connect(nodeB, topic, owner + ":one");
+        onB.expectNothingBeforePong();
+        secondOnA.expectNothingBeforePong();
+        assertEquals(2, redis.numsub(channel), "one subscription per node, not per connection");
+        onA.close();
+        secondOnA.close();
+        Poll.until(1L, () -> redis.numsub(channel), Duration.ofSeconds(10));
+        onB.close();
+        Poll.until(0L, () -> redis.numsub(channel), Duration.ofSeconds(10));
+        assertTrue(redis.channels(CHANNEL_PREFIX + "private-user-" + owner).isEmpty());
+    }
+
+    @Test
+    void aRedisRestartFailsBroadcastsWhileDownAndDeliveryResumesOnTheSameConnections() throws Exception {
+        try (WsClient alice = join(nodeA, "random", "alice"); WsClient bob = join(nodeB, "random", "bob")) {
+            alice.send(send("random", "before"));
+            alice.expect(message("random", "alice", "before"));
+            bob.expect(message("random", "alice", "before"));
+
+            redis.kill();
+            alice.send(send("random", "during"));
+            alice.expect("{\"type\":\"error\",\"message\":\"Failed to broadcast event\"}");
+            bob.send(send("random", "during"));
+            bob.expect("{\"type\":\"error\",\"message\":\"Failed to broadcast event\"}");
+
+            redis.restart();
+            long restarted = System.nanoTime();
+            // Both nodes resubscribe in the background; probe until a broadcast reaches both clients.
+            long deadline = restarted + Duration.ofSeconds(30).toNanos();
+            boolean delivered = false;
+            for (int probe = 0; !delivered && System.nanoTime() < deadline; probe++) {
+                alice.send(send("random", "probe-" + probe));
+                String toAlice = alice.next();
+                if (toAlice.contains("\"probe-" + probe + "\"")) {
+                    // Bob may still get earlier probes first; look for this one.
+                    for (String toBob = bob.nextWithin(Duration.ofMillis(500)); toBob != null && !delivered;
+                            toBob = bob.nextWithin(Duration.ofMillis(500))) {
+                        delivered = toBob.equals(toAlice);
+                    }
+                } else {
+                    assertEquals("{\"type\":\"error\",\"message\":\"Failed to broadcast event\"}", toAlice);
+                }
+            }
+            System.out.printf("Redis restart: broadcasts reached both nodes again %d ms after redis-server was started%n",
+                    (System.nanoTime() - restarted) / 1_000_000);
+            assertTrue(delivered, "a broadcast reached both nodes within 30 s after Redis came back");
+            bob.drain();
+            alice.send(send("random", "after"));
+            alice.expect(message("random", "alice", "after"));
+            bob.expect(message("random", "alice", "after"));
+            bob.send(send("random", "from bob"));
+            alice.expect(message("random", "bob", "from bob"));
+            bob.expect(message("random", "bob", "from bob"));
+        }
+    }
+
+    @Test
+    void thousandsOfTopicsOnOneNode() throws Exception {
+        int topics = 2_000;
+        List<WsClient> clients = new ArrayList<>(topics);
+        List<String> owners = new ArrayList<>(topics);
+        try {
+            for (int i = 0; i < topics; i++) {
+                String owner = UUID.randomUUID().toString();
+                owners.add(owner);
+                clients.add(WsClient.connect(nodeA, "private-user-" + owner, owner + ":many"));
+            }
+            assertTrue(redis.channels(CHANNEL_PREFIX + "private-user-*").size() >= topics);
+            for (int i = 0; i < topics; i += 97) {
+                String topic = "private-user-" + owners.get(i);
+                clients.get(i).send(send(topic, "hi " + i));
+                clients.get(i).expect(message(topic, "many", "hi " + i));
+            }
+        } finally {
+            for (WsClient client : clients) {
+                client.abort();
+            }
+        }
+        Poll.until(0, () -> redis.channels(CHANNEL_PREFIX + "private-user-*").size(), Duration.ofSeconds(60));
+    }
+}

@@ -1,0 +1,99 @@
+package dev.realtimekit.it.cluster;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Two nodes of the sample, started and stopped with {@code sample-war/cluster.sh} exactly as a user
+ * would, on free ports and in a directory of the test's own.
+ */
+final class SampleCluster implements AutoCloseable {
+
+    private final int[] ports;
+    private final Map<String, String> env;
+
+    private SampleCluster(int[] ports, Map<String, String> env) {
+        this.ports = ports;
+        this.env = env;
+    }
+
+    /**
+     * @param name names the cluster's directory under target/
+     * @param settings environment for cluster.sh, e.g. REDIS_URL or REDIS_CONFIG and REALTIME_* keys
+     */
+    static SampleCluster start(String name, Map<String, String> settings) throws Exception {
+        int[] ports = {freeHttpPort(), freeHttpPort()};
+        while (ports[1] == ports[0]) {
+            ports[1] = freeHttpPort();
+        }
+        Map<String, String> env = new java.util.HashMap<>(settings);
+        env.put("NODE_PORTS", ports[0] + " " + ports[1]);
+        env.put("CLUSTER_DIR", new File("target/" + name).getAbsolutePath());
+        SampleCluster cluster = new SampleCluster(ports, env);
+        try {
+            cluster.run("start", 300);
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    /** @return the base URL of node 0 or 1, e.g. {@code http://127.0.0.1:9080/chat/} */
+    URL node(int index) throws Exception {
+        return URI.create("http://127.0.0.1:" + ports[index] + "/chat/").toURL();
+    }
+
+    @Override
+    public void close() throws Exception {
+        run("stop", 120);
+    }
+
+    private void run(String command, long timeoutSeconds) throws Exception {
+        Path log = Files.createTempFile("cluster-" + command, ".log");
+        ProcessBuilder builder = new ProcessBuilder(List.of("bash", "cluster.sh", command))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        Files.deleteIfExists(log);
+        if (!finished) {
+            process.destroyForcibly();
+            throw new IllegalStateException("cluster.sh " + command + " did not finish in " + timeoutSeconds + " s:\n" + output);
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("cluster.sh " + command + " failed:\n" + output);
+        }
+    }
+
+    /** @return a port free now whose HTTPS companion (port + 363, as cluster.sh assigns) is free too */
+    private static int freeHttpPort() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                int port = socket.getLocalPort();
+                if (port + 363 <= 65535 && isFree(port + 363)) {
+                    return port;
+                }
+            }
+        }
+        throw new IOException("no free port found");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
