@@ -11,6 +11,7 @@ import dev.realtimekit.HandlerException;
 import dev.realtimekit.TokenValidator;
 import dev.realtimekit.TopicAccess;
 import dev.realtimekit.TopicAuthorizer;
+import dev.realtimekit.impl.dispatch.Stages;
 import dev.realtimekit.impl.i18n.Messages;
 
 /**
@@ -86,14 +87,7 @@ final class HandshakeAuthenticator {
         if (stage == null) {
             throw new Refusal(new NullPointerException("null stage"));
         }
-        CompletableFuture<T> future = new CompletableFuture<>();
-        stage.whenComplete((value, failure) -> {
-            if (failure != null) {
-                future.completeExceptionally(failure);
-            } else {
-                future.complete(value);
-            }
-        });
+        CompletableFuture<T> future = Stages.toFuture(stage);
         try {
             return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
@@ -115,10 +109,7 @@ final class HandshakeAuthenticator {
         }
 
         int status(int otherwise, Object bean) {
-            Throwable cause = getCause();
-            while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
+            Throwable cause = getCause() == null ? null : Stages.unwrap(getCause());
             if (cause == null) {
                 Messages.handshakeTimedOut(bean.getClass().getName(), timeoutMs);
                 return 503;
