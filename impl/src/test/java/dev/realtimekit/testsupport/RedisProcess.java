@@ -129,14 +129,8 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     static String run(List<String> command, Duration timeout) throws Exception {
-        Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output = cli.getInputStream().readAllBytes();
-        if (!cli.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            cli.destroyForcibly();
-            throw new IllegalStateException(command + " timed out");
-        }
-        String text = new String(output, StandardCharsets.UTF_8).trim();
-        if (cli.exitValue() != 0 || text.startsWith("Could not connect")) {
+        String text = Processes.run(command, java.util.Map.of(), timeout);
+        if (text.startsWith("Could not connect")) {
             throw new IllegalStateException(command + " failed: " + text);
         }
         return text;

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.realtimekit.impl.testsupport.Await;
+import dev.realtimekit.testsupport.Await;
 
 /**
  * An {@link Outbound} that records what it is asked to do. Frames are recorded even after the

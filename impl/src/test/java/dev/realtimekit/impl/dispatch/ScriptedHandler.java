@@ -14,7 +14,7 @@ import dev.realtimekit.MessageHandler;
 import dev.realtimekit.impl.dispatch.TestMessages.Msg;
 import dev.realtimekit.impl.dispatch.TestMessages.Pong;
 import dev.realtimekit.impl.dispatch.TestMessages.Said;
-import dev.realtimekit.impl.testsupport.Await;
+import dev.realtimekit.testsupport.Await;
 
 /**
  * A handler whose behaviour per message kind is set by the test, and which records every call (with

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.realtimekit.impl.testsupport.Await;
+import dev.realtimekit.testsupport.Await;
 
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class SerialQueueTest {

@@ -21,7 +21,7 @@ import jakarta.websocket.CloseReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.realtimekit.impl.testsupport.Await;
+import dev.realtimekit.testsupport.Await;
 
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class SessionOutboundTest {

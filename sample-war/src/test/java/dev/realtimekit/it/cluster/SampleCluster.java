@@ -5,12 +5,11 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+
+import dev.realtimekit.testsupport.Processes;
 
 /**
  * Two nodes of the sample, started and stopped with {@code sample-war/cluster.sh} exactly as a user
@@ -59,21 +58,7 @@ final class SampleCluster implements AutoCloseable {
     }
 
     private void run(String command, long timeoutSeconds) throws Exception {
-        Path log = Files.createTempFile("cluster-" + command, ".log");
-        ProcessBuilder builder = new ProcessBuilder(List.of("bash", "cluster.sh", command))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        Files.deleteIfExists(log);
-        if (!finished) {
-            process.destroyForcibly();
-            throw new IllegalStateException("cluster.sh " + command + " did not finish in " + timeoutSeconds + " s:\n" + output);
-        }
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException("cluster.sh " + command + " failed:\n" + output);
-        }
+        Processes.run(List.of("bash", "cluster.sh", command), env, Duration.ofSeconds(timeoutSeconds));
     }
 
     /** @return a port free now whose HTTPS companion (port + 363, as cluster.sh assigns) is free too */

@@ -1,4 +1,4 @@
-package dev.realtimekit.impl.testsupport;
+package dev.realtimekit.testsupport;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
