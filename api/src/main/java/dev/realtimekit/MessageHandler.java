@@ -28,8 +28,9 @@ import java.util.concurrent.CompletionStage;
  * <ol>
  *   <li>The handshake is authenticated by the application's {@link TokenValidator} and, if there is
  *       one, checked by its {@link TopicAuthorizer}; a refused handshake never reaches this handler.
- *   <li>The connection is registered and subscribed to its topic (with a cluster bus: the subscription
- *       is confirmed), then {@link #onConnect} is called.
+ *   <li>Before the handshake completes, the connection is registered and subscribed to its topic
+ *       (with a cluster bus: the subscription is confirmed), so the client receives every event
+ *       published to the topic from the moment its socket opens. Then {@link #onConnect} is called.
  *   <li>Each text frame is deserialized and passed to {@link #handleDirectMessage}; if that yields no
  *       reply, the same message is passed to {@link #handleBroadcastMessage}.
  *   <li>After the client has gone (close frame, network failure, server shutdown),

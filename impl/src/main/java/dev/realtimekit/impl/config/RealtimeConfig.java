@@ -86,7 +86,7 @@ public class RealtimeConfig {
     @ConfigProperty(name = "redis.publish-timeout-ms", defaultValue = "2000")
     long redisPublishTimeoutMs = 2_000;
 
-    /** Longest a new connection waits for Redis to confirm its topic's subscription (then close 1011). */
+    /** Longest a handshake waits for Redis to confirm its topic's subscription (then 503). */
     @ConfigProperty(name = "redis.subscribe-timeout-ms", defaultValue = "5000")
     long redisSubscribeTimeoutMs = 5_000;
 

@@ -22,7 +22,7 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
     private final String id = UUID.randomUUID().toString();
     private final U userId;
     private final String topic;
-    private final Outbound outbound;
+    private final DeferredOutbound outbound;
     private final JsonCodec codec;
     private final SerialQueue inbound;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -30,7 +30,10 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
     /** Set on the connection's serial queue only, before onConnect is called. */
     private volatile boolean connected;
 
-    Connection(U userId, String topic, Outbound outbound, JsonCodec codec, SerialQueue inbound) {
+    /** Set once its topic subscription is confirmed before the upgrade. */
+    private volatile boolean subscribed;
+
+    Connection(U userId, String topic, DeferredOutbound outbound, JsonCodec codec, SerialQueue inbound) {
         this.userId = userId;
         this.topic = topic;
         this.outbound = outbound;
@@ -99,6 +102,18 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
 
     Outbound outbound() {
         return outbound;
+    }
+
+    void attach(Outbound session) {
+        outbound.attach(session);
+    }
+
+    boolean isSubscribed() {
+        return subscribed;
+    }
+
+    void markSubscribed() {
+        subscribed = true;
     }
 
     SerialQueue inbound() {

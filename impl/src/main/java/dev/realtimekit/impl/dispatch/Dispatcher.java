@@ -5,10 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -52,13 +50,14 @@ public final class Dispatcher<C, E, U> {
     private final EventBus bus;
     private final Executor executor;
     private final int maxPendingMessages;
+    private final int sendQueueCapacity;
     private final Set<Connection<U>> open = ConcurrentHashMap.newKeySet();
     private final String tooManyPendingFrame;
     private final String broadcastFailedFrame;
     private final String binaryFrame;
 
     public Dispatcher(MessageHandler<C, E, U> handler, String handlerName, Type messageType, JsonCodec codec,
-            TopicRegistry registry, EventBus bus, Executor executor, int maxPendingMessages) {
+            TopicRegistry registry, EventBus bus, Executor executor, int maxPendingMessages, int sendQueueCapacity) {
         this.handler = handler;
         this.handlerName = handlerName;
         this.messageType = messageType;
@@ -67,20 +66,67 @@ public final class Dispatcher<C, E, U> {
         this.bus = bus;
         this.executor = executor;
         this.maxPendingMessages = maxPendingMessages;
+        this.sendQueueCapacity = sendQueueCapacity;
         this.tooManyPendingFrame = codec.errorFrame(TOO_MANY_PENDING);
         this.broadcastFailedFrame = codec.errorFrame(BROADCAST_FAILED);
         this.binaryFrame = codec.errorFrame(BINARY_NOT_SUPPORTED);
     }
 
     /**
-     * A client connected: queues its subscription and onConnect ahead of any message.
+     * Creates a connection for a handshake that passed its checks, before the upgrade. Its frames are
+     * kept until {@link #opened} attaches the session.
+     */
+    public Connection<U> prepare(U userId, String topic) {
+        Connection<U> connection = new Connection<>(userId, topic, new DeferredOutbound(sendQueueCapacity), codec,
+                new SerialQueue(executor));
+        open.add(connection);
+        return connection;
+    }
+
+    /**
+     * Subscribes a prepared connection to its topic before the upgrade, so that the client is
+     * subscribed when its socket opens.
+     *
+     * @return a stage that completes when the subscription is confirmed; when it fails the connection
+     *     is already abandoned
+     */
+    public CompletionStage<Void> subscribe(Connection<U> connection) {
+        return registry.add(connection).whenComplete((ignored, failure) -> {
+            if (failure == null) {
+                connection.markSubscribed();
+            } else {
+                abandon(connection);
+            }
+        });
+    }
+
+    /** Forgets a prepared connection whose upgrade did not happen; no handler method is called for it. */
+    public void abandon(Connection<U> connection) {
+        connection.outbound().closed();
+        if (connection.markClosed()) {
+            registry.remove(connection);
+            open.remove(connection);
+            connection.finished().complete(null);
+        }
+    }
+
+    /**
+     * The container opened the session of a prepared connection: its kept frames go out, and its
+     * subscription (unless done before the upgrade) and onConnect are queued ahead of any message.
+     */
+    public void opened(Connection<U> connection, Outbound session) {
+        connection.attach(session);
+        connection.inbound().submit(() -> connect(connection));
+    }
+
+    /**
+     * Creates and opens a connection at once (subscribing it in its connect task).
      *
      * @return the new connection
      */
     public Connection<U> open(U userId, String topic, Outbound outbound) {
-        Connection<U> connection = new Connection<>(userId, topic, outbound, codec, new SerialQueue(executor));
-        open.add(connection);
-        connection.inbound().submit(() -> connect(connection));
+        Connection<U> connection = prepare(userId, topic);
+        opened(connection, outbound);
         return connection;
     }
 
@@ -138,9 +184,10 @@ public final class Dispatcher<C, E, U> {
         if (!connection.isOpen()) {
             return DONE;
         }
-        return continueOnExecutor(registry.add(connection), (ignored, failure) -> {
+        CompletionStage<Void> subscribed = connection.isSubscribed() ? DONE : registry.add(connection);
+        return continueOnExecutor(subscribed, (ignored, failure) -> {
             if (failure != null) {
-                Messages.subscribeFailed(connection.topic(), connection.id(), unwrap(failure));
+                Messages.subscribeFailed(connection.topic(), connection.id(), Stages.unwrap(failure));
                 connection.outbound().offer(codec.internalErrorFrame());
                 connection.outbound().close(1011, "Subscription failed");
                 return DONE;
@@ -165,7 +212,7 @@ public final class Dispatcher<C, E, U> {
         CompletionStage<Void> done = !connection.connected() ? DONE
                 : invoke(() -> handler.onDisconnect(connection)).handle((result, failure) -> {
                     if (failure != null) {
-                        Messages.lifecycleFailed("onDisconnect", handlerName, connection.id(), unwrap(failure));
+                        Messages.lifecycleFailed("onDisconnect", handlerName, connection.id(), Stages.unwrap(failure));
                     }
                     return null;
                 });
@@ -218,7 +265,7 @@ public final class Dispatcher<C, E, U> {
             }
             return invoke(() -> bus.publish(connection.topic(), payload)).handle((published, publishFailure) -> {
                 if (publishFailure != null) {
-                    Messages.publishFailed(connection.topic(), unwrap(publishFailure));
+                    Messages.publishFailed(connection.topic(), Stages.unwrap(publishFailure));
                     connection.outbound().offer(broadcastFailedFrame);
                 }
                 return null;
@@ -238,7 +285,7 @@ public final class Dispatcher<C, E, U> {
     }
 
     private void reportFailure(Connection<U> connection, String method, Throwable failure) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = Stages.unwrap(failure);
         if (cause instanceof HandlerException handlerException) {
             connection.outbound().offer(codec.errorFrame(handlerException.clientMessage()));
         } else {
@@ -253,7 +300,7 @@ public final class Dispatcher<C, E, U> {
      */
     private <T, R> CompletableFuture<R> continueOnExecutor(CompletionStage<T> stage,
             BiFunction<? super T, Throwable, ? extends CompletionStage<R>> next) {
-        CompletableFuture<T> future = toFuture(stage);
+        CompletableFuture<T> future = Stages.toFuture(stage);
         CompletableFuture<? extends CompletionStage<R>> step = future.isDone()
                 ? future.handle(next)
                 : future.handleAsync(next, executor);
@@ -271,31 +318,8 @@ public final class Dispatcher<C, E, U> {
         }
     }
 
-    private static <T> CompletableFuture<T> toFuture(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture();
-        } catch (UnsupportedOperationException e) {
-            CompletableFuture<T> future = new CompletableFuture<>();
-            stage.whenComplete((value, failure) -> {
-                if (failure != null) {
-                    future.completeExceptionally(failure);
-                } else {
-                    future.complete(value);
-                }
-            });
-            return future;
-        }
-    }
-
     private static NullPointerException nullOptional() {
         return new NullPointerException("The handler's stage completed with null instead of an Optional");
     }
 
-    static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
 }

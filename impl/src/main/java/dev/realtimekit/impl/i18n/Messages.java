@@ -114,7 +114,7 @@ public final class Messages {
 
     public static void subscribeFailed(String topic, String connectionId, Throwable failure) {
         LOG.log(Level.WARNING, failure, () -> "RTK0109W: Subscribing connection " + connectionId + " to topic " + topic
-                + " failed; the connection was closed with 1011.");
+                + " failed; the handshake was answered 503 (or the open connection closed with 1011).");
     }
 
     public static void shutdownIncomplete(int connections, long timeoutMs) {

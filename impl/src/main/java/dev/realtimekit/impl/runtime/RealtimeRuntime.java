@@ -80,7 +80,7 @@ public class RealtimeRuntime {
         registry = new TopicRegistry(bus);
         bus.start(registry);
         dispatcher = new Dispatcher<>(handler, handlerName, model.messageType(), codec, registry, bus,
-                applicationExecutor(), config.maxPendingMessages());
+                applicationExecutor(), config.maxPendingMessages(), config.sendQueueCapacity());
     }
 
     /**

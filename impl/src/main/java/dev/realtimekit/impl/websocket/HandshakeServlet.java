@@ -5,6 +5,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -16,7 +19,9 @@ import jakarta.websocket.server.ServerEndpointConfig;
 
 import dev.realtimekit.HandlerException;
 import dev.realtimekit.impl.config.RealtimeConfig;
+import dev.realtimekit.impl.dispatch.Connection;
 import dev.realtimekit.impl.dispatch.Dispatcher;
+import dev.realtimekit.impl.dispatch.Stages;
 import dev.realtimekit.impl.i18n.Messages;
 
 /**
@@ -26,7 +31,9 @@ import dev.realtimekit.impl.i18n.Messages;
  *
  * <p>Answers: 400 for a malformed topic or a request that is not a WebSocket upgrade, 401 (with
  * {@code WWW-Authenticate: Bearer}) for a missing or rejected token, 403/404 from the topic
- * authorizer, 405 for other methods than GET, 503 when the checks time out. Bodies are the status
+ * authorizer, 405 for other methods than GET, 503 when the checks time out or the topic's
+ * subscription cannot be confirmed. A connection is registered and subscribed before the upgrade
+ * answer is sent, so the client receives the topic's events from the moment its socket opens. Bodies are the status
  * reason phrase, never details.
  */
 final class HandshakeServlet extends HttpServlet {
@@ -73,17 +80,47 @@ final class HandshakeServlet extends HttpServlet {
             refuse(response, 400);
             return;
         }
-        RealtimeEndpoint endpoint = new RealtimeEndpoint(dispatcher, config, outcome.userId(), topic);
+        // Subscribed before the upgrade: when the client's socket opens, it receives the topic's events.
+        Connection<Object> connection = dispatcher.prepare(outcome.userId(), topic);
+        if (!subscribed(connection)) {
+            refuse(response, 503);
+            return;
+        }
+        RealtimeEndpoint endpoint = new RealtimeEndpoint(dispatcher, config, connection);
         ServerEndpointConfig endpointConfig = ServerEndpointConfig.Builder.create(RealtimeEndpoint.class, config.path())
                 .configurator(new SingleInstance(endpoint))
                 .build();
         try {
             container.upgradeHttpToWebSocket(request, response, endpointConfig, Map.of("topic", topic));
-        } catch (DeploymentException e) {
+        } catch (DeploymentException | RuntimeException e) {
+            dispatcher.abandon(connection);
             Messages.unexpected("the WebSocket upgrade", e);
             if (!response.isCommitted()) {
                 refuse(response, 500);
             }
+            return;
+        }
+        if (response.getStatus() != HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
+            dispatcher.abandon(connection); // the container refused the upgrade (e.g. a malformed key)
+        }
+    }
+
+    /** Waits for the prepared connection's subscription; false (connection abandoned) when it fails or takes too long. */
+    private boolean subscribed(Connection<Object> connection) {
+        try {
+            dispatcher.subscribe(connection).toCompletableFuture().get(config.authTimeoutMs(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            Messages.subscribeFailed(connection.topic(), connection.id(), Stages.unwrap(e));
+            return false;
+        } catch (TimeoutException e) {
+            dispatcher.abandon(connection);
+            Messages.subscribeFailed(connection.topic(), connection.id(), e);
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            dispatcher.abandon(connection);
+            return false;
         }
     }
 

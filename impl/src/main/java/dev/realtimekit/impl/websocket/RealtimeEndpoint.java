@@ -13,51 +13,43 @@ import dev.realtimekit.impl.dispatch.Dispatcher;
 import dev.realtimekit.impl.i18n.Messages;
 
 /**
- * The WebSocket endpoint adapter: one instance per connection, created by the handshake for an
- * authenticated user and topic. It only moves frames between the container and the
- * {@link Dispatcher}; it never runs handler code on the container's thread.
+ * The WebSocket endpoint adapter: one instance per connection, created by the handshake for a
+ * connection that is already authenticated and subscribed. It only moves frames between the
+ * container and the {@link Dispatcher}; it never runs handler code on the container's thread.
  */
 final class RealtimeEndpoint extends Endpoint {
 
     private final Dispatcher<?, ?, Object> dispatcher;
     private final RealtimeConfig config;
-    private final Object userId;
-    private final String topic;
-    private volatile Connection<Object> connection;
+    private final Connection<Object> connection;
+    private volatile boolean opened;
 
-    RealtimeEndpoint(Dispatcher<?, ?, Object> dispatcher, RealtimeConfig config, Object userId, String topic) {
+    RealtimeEndpoint(Dispatcher<?, ?, Object> dispatcher, RealtimeConfig config, Connection<Object> connection) {
         this.dispatcher = dispatcher;
         this.config = config;
-        this.userId = userId;
-        this.topic = topic;
+        this.connection = connection;
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig endpointConfig) {
         session.setMaxTextMessageBufferSize(config.maxMessageSize());
         session.setMaxIdleTimeout(config.idleTimeoutMs());
-        Connection<Object> opened = dispatcher.open(userId, topic,
-                new SessionOutbound(session, config.sendQueueCapacity(), config.sendTimeoutMs()));
-        connection = opened;
-        session.addMessageHandler(String.class, text -> dispatcher.message(opened, text));
-        session.addMessageHandler(ByteBuffer.class, bytes -> dispatcher.binaryMessage(opened));
+        session.addMessageHandler(String.class, text -> dispatcher.message(connection, text));
+        session.addMessageHandler(ByteBuffer.class, bytes -> dispatcher.binaryMessage(connection));
+        dispatcher.opened(connection, new SessionOutbound(session, config.sendQueueCapacity(), config.sendTimeoutMs()));
+        opened = true;
     }
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
-        Connection<Object> current = connection;
-        if (current != null) {
-            dispatcher.closed(current);
-        }
+        dispatcher.closed(connection);
     }
 
     @Override
     public void onError(Session session, Throwable failure) {
-        Connection<Object> current = connection;
-        Messages.LOG.fine(() -> "WebSocket error on connection " + (current == null ? session.getId() : current.id())
-                + ": " + failure);
-        if (current != null && !session.isOpen()) {
-            dispatcher.closed(current);
+        Messages.LOG.fine(() -> "WebSocket error on connection " + connection.id() + ": " + failure);
+        if (opened && !session.isOpen()) {
+            dispatcher.closed(connection);
         }
     }
 }

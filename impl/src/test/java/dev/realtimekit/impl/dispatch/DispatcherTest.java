@@ -46,7 +46,7 @@ import dev.realtimekit.impl.dispatch.TestMessages.Msg;
 import dev.realtimekit.impl.dispatch.TestMessages.Pong;
 import dev.realtimekit.impl.dispatch.TestMessages.Said;
 import dev.realtimekit.impl.registry.TopicRegistry;
-import dev.realtimekit.impl.testsupport.Await;
+import dev.realtimekit.testsupport.Await;
 
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class DispatcherTest {
@@ -453,7 +453,8 @@ class DispatcherTest {
 
     private Dispatcher<Msg, Object, String> dispatcher(int maxPendingMessages) {
         JsonCodec codec = new JsonCodec(countingEventEncodings(jsonb));
-        return new Dispatcher<>(handler, "ScriptedHandler", Msg.class, codec, registry, bus, executor, maxPendingMessages);
+        return new Dispatcher<>(handler, "ScriptedHandler", Msg.class, codec, registry, bus, executor, maxPendingMessages,
+                1024);
     }
 
     /** A Jsonb that counts how often an event ({@link Said}) is serialized. */
@@ -493,6 +494,47 @@ class DispatcherTest {
         Await.never("a handler call after onDisconnect",
                 () -> handler.labels().stream().anyMatch(label -> label.contains("too late")));
         assertEquals(1, handler.count("disconnect alice"));
+    }
+
+    @Test
+    void aConnectionSubscribedBeforeTheUpgradeGetsEventsPublishedBeforeItsSessionOpened() {
+        Client alice = connected("alice", "room");
+        Connection<String> bob = dispatcher.prepare("bob", "room");
+        Await.result(dispatcher.subscribe(bob));
+        assertEquals(2, registry.subscriberCount("room"), "subscribed before the upgrade");
+
+        alice.send("say", "while bob's socket opens");
+        alice.sync();
+        FakeOutbound bobsSession = new FakeOutbound();
+        dispatcher.opened(bob, bobsSession);
+
+        Await.until("bob connected", () -> bob.connected());
+        assertEquals(List.of(said("while bob's socket opens")), bobsSession.frames());
+        assertEquals(1, bus.subscribes.get(), "subscribed once, before the upgrade, not again on open");
+    }
+
+    @Test
+    void aFailedSubscriptionBeforeTheUpgradeLeavesNothingBehind() {
+        bus.failSubscribe = true;
+        Connection<String> bob = dispatcher.prepare("bob", "room");
+
+        Await.failure(dispatcher.subscribe(bob));
+
+        assertEquals(0, registry.subscriberCount());
+        assertEquals(0, dispatcher.openConnections());
+        assertEquals(List.of(), handler.labels(), "no handler method for a connection that never opened");
+    }
+
+    @Test
+    void anAbandonedConnectionLeavesTheRegistry() {
+        Connection<String> bob = dispatcher.prepare("bob", "room");
+        Await.result(dispatcher.subscribe(bob));
+
+        dispatcher.abandon(bob);
+
+        assertEquals(0, registry.subscriberCount());
+        assertEquals(0, dispatcher.openConnections());
+        assertTrue(bob.finished().isDone());
     }
 
     private Client connected(String user, String topic) {

@@ -1,6 +1,7 @@
 package dev.realtimekit.it.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.util.UUID;
@@ -108,6 +109,14 @@ class ChatProtocolIT {
                         fresh.next());
             }
         }
+    }
+
+    @Test
+    void theChatPageIsServedAtTheContextRoot() throws Exception {
+        java.net.http.HttpResponse<String> page = WsClient.get(base.toURI());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("new WebSocket(url)"), "the page talks to the endpoint");
+        assertTrue(base.getPath().equals("/chat/") || base.getPath().equals("/chat"), "context root /chat: " + base);
     }
 
     @Test

@@ -143,6 +143,36 @@ class ClusterIT {
     }
 
     @Test
+    void aMessageSentRightAfterOpeningOnANodeNewToTheTopicComesBack() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            // A fresh topic each time: the node subscribes it for this very connection.
+            String owner = UUID.randomUUID().toString();
+            String topic = "private-user-" + owner;
+            try (WsClient eager = WsClient.connect(i % 2 == 0 ? nodeA : nodeB, topic, owner + ":eager")) {
+                eager.send(send(topic, "first"));
+                eager.expect(message(topic, "eager", "first"));
+            }
+        }
+    }
+
+    @Test
+    void aClientIsSubscribedOnEveryNodeOnceItsSocketIsOpen() throws Exception {
+        String owner = UUID.randomUUID().toString();
+        String topic = "private-user-" + owner;
+        try (WsClient sender = WsClient.connect(nodeA, topic, owner + ":sender")) {
+            for (int i = 0; i < 20; i++) {
+                // Node B has no other subscriber of the topic: it subscribes for this connection (again,
+                // right after the previous one left), before the handshake completes.
+                try (WsClient joiner = WsClient.connect(nodeB, topic, owner + ":joiner")) {
+                    sender.send(send(topic, "welcome " + i));
+                    joiner.expect(message(topic, "sender", "welcome " + i));
+                    sender.expect(message(topic, "sender", "welcome " + i));
+                }
+            }
+        }
+    }
+
+    @Test
     void aNodeUnsubscribesWhenItsLastLocalSubscriberLeaves() throws Exception {
         String owner = UUID.randomUUID().toString();
         String topic = "private-user-" + owner;

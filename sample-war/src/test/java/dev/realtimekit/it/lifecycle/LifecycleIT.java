@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,9 +112,6 @@ class LifecycleIT {
     }
 
     private String stats() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(base.toExternalForm().replaceAll("/?$", "/") + "stats")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return response.body();
+        return WsClient.get(URI.create(base.toExternalForm().replaceAll("/?$", "/") + "stats")).body();
     }
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeoutException;
 public final class WsClient implements AutoCloseable {
 
     public static final Duration TIMEOUT = Duration.ofSeconds(15);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TIMEOUT)
+            .version(HttpClient.Version.HTTP_1_1).build();
 
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
@@ -80,6 +81,12 @@ public final class WsClient implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** A plain HTTP GET (HTTP/1.1, with the tests' timeout). @return the response */
+    public static java.net.http.HttpResponse<String> get(URI uri) throws Exception {
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     public void send(String text) throws Exception {

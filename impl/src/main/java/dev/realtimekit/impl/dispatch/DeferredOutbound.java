@@ -1,0 +1,144 @@
+package dev.realtimekit.impl.dispatch;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * The outbound of a connection that is subscribed before its WebSocket session exists: the handshake
+ * registers the connection and waits for its subscription, so events can arrive before the container
+ * has opened the session. They are kept, in order and bounded by the send queue capacity, and handed
+ * to the session's outbound when it is attached; from then on every call goes straight through.
+ */
+final class DeferredOutbound implements Outbound {
+
+    private final int capacity;
+    private volatile Outbound target;
+    /** Guarded by this; null once attached. */
+    private List<Consumer<Outbound>> pending = new ArrayList<>();
+    /** Guarded by this: no more frames are taken before the attach (closed, abandoned or overflowed). */
+    private boolean refusing;
+
+    DeferredOutbound(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /** Hands everything kept so far to the session's outbound, in order; later calls go straight to it. */
+    void attach(Outbound session) {
+        synchronized (this) {
+            // Replay before publishing the target: a caller that sees it must find the older frames queued.
+            pending.forEach(call -> call.accept(session));
+            pending = null;
+            target = session;
+        }
+    }
+
+    @Override
+    public boolean offer(String frame) {
+        Outbound session = target;
+        if (session == null) {
+            synchronized (this) {
+                if (target == null) {
+                    return keep(opened -> opened.offer(frame));
+                }
+            }
+            session = target;
+        }
+        return session.offer(frame);
+    }
+
+    @Override
+    public CompletionStage<Void> send(String frame) {
+        Outbound session = target;
+        if (session == null) {
+            synchronized (this) {
+                if (target == null) {
+                    CompletableFuture<Void> done = new CompletableFuture<>();
+                    if (!keep(opened -> relay(opened.send(frame), done))) {
+                        done.completeExceptionally(new IOException("Connection closed, or its send queue overflowed"));
+                    }
+                    return done;
+                }
+            }
+            session = target;
+        }
+        return session.send(frame);
+    }
+
+    @Override
+    public CompletionStage<Void> close(int code, String reason) {
+        Outbound session = target;
+        if (session == null) {
+            synchronized (this) {
+                if (target == null) {
+                    CompletableFuture<Void> done = new CompletableFuture<>();
+                    if (refusing) {
+                        done.complete(null);
+                    } else {
+                        pending.add(opened -> relay(opened.close(code, reason), done));
+                        refusing = true;
+                    }
+                    return done;
+                }
+            }
+            session = target;
+        }
+        return session.close(code, reason);
+    }
+
+    @Override
+    public boolean isOpen() {
+        Outbound session = target;
+        if (session != null) {
+            return session.isOpen();
+        }
+        synchronized (this) {
+            return target != null ? target.isOpen() : !refusing;
+        }
+    }
+
+    @Override
+    public void closed() {
+        Outbound session = target;
+        if (session == null) {
+            synchronized (this) {
+                if (target == null) {
+                    refusing = true;
+                    pending.clear();
+                    return;
+                }
+            }
+            session = target;
+        }
+        session.closed();
+    }
+
+    /** Keeps a call for the attach; caller holds the lock. @return false when it was refused */
+    private boolean keep(Consumer<Outbound> call) {
+        if (refusing) {
+            return false;
+        }
+        if (pending.size() >= capacity) {
+            // As with a session that falls this far behind: close it as too slow once it opens.
+            refusing = true;
+            pending.clear();
+            pending.add(opened -> opened.close(1008, "Send queue overflow"));
+            return false;
+        }
+        pending.add(call);
+        return true;
+    }
+
+    private static void relay(CompletionStage<Void> stage, CompletableFuture<Void> done) {
+        stage.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                done.completeExceptionally(failure);
+            } else {
+                done.complete(null);
+            }
+        });
+    }
+}
