@@ -94,6 +94,13 @@ public class RealtimeConfig {
     @ConfigProperty(name = "redis.reconnect-max-delay-ms", defaultValue = "2000")
     long redisReconnectMaxDelayMs = 2_000;
 
+    /**
+     * How often each node proves that its subscriptions deliver (a probe per subscribed channel) and
+     * repairs those that do not; 0 checks only after a Redis recovery.
+     */
+    @ConfigProperty(name = "redis.subscription-check-interval-ms", defaultValue = "30000")
+    long redisSubscriptionCheckIntervalMs = 30_000;
+
     /** Channels per Redis subscription connection (with {@code redis.address}; Redisson's default is 5). */
     @ConfigProperty(name = "redis.subscriptions-per-connection", defaultValue = "1000")
     int redisSubscriptionsPerConnection = 1_000;
@@ -185,6 +192,10 @@ public class RealtimeConfig {
         return redisReconnectMaxDelayMs;
     }
 
+    public long redisSubscriptionCheckIntervalMs() {
+        return redisSubscriptionCheckIntervalMs;
+    }
+
     public int redisSubscriptionsPerConnection() {
         return redisSubscriptionsPerConnection;
     }
@@ -209,6 +220,9 @@ public class RealtimeConfig {
         positive(problems, "realtime.redis.publish-timeout-ms", redisPublishTimeoutMs);
         positive(problems, "realtime.redis.subscribe-timeout-ms", redisSubscribeTimeoutMs);
         positive(problems, "realtime.redis.reconnect-max-delay-ms", redisReconnectMaxDelayMs);
+        if (redisSubscriptionCheckIntervalMs < 0) {
+            problems.add("realtime.redis.subscription-check-interval-ms must be 0 or more, not " + redisSubscriptionCheckIntervalMs);
+        }
         positive(problems, "realtime.redis.subscriptions-per-connection", redisSubscriptionsPerConnection);
         positive(problems, "realtime.redis.subscription-connection-pool-size", redisSubscriptionConnectionPoolSize);
         if (redisAddress().isPresent() && redisConfigFile().isPresent()) {

@@ -70,6 +70,9 @@ public final class SerialQueue {
             // The application is stopping: run what is left here so lifecycle callbacks still happen.
             Messages.unexpected("scheduling a connection task (executor refused it)", e);
             drain();
+        } catch (RuntimeException | Error e) {
+            Messages.unexpected("scheduling a connection task on thread " + Thread.currentThread().getName(), e);
+            drain();
         }
     }
 

@@ -131,6 +131,17 @@ public final class Messages {
         LOG.info(() -> "RTK0201I: " + bus + " is reachable again; subscriptions are restored by Redisson.");
     }
 
+    public static void deafSubscriptions(String bus, java.util.List<String> topics) {
+        LOG.warning(() -> "RTK0202W: " + topics.size() + " topic subscriptions on " + bus + " were not delivering events"
+                + " (probe not received); subscribed anew: " + (topics.size() <= 10 ? topics : topics.subList(0, 10) + " ..."));
+    }
+
+    public static void redisClientReplaced(String bus, java.util.List<String> topics) {
+        LOG.warning(() -> "RTK0203W: Topic subscriptions on " + bus + " stayed deaf after being subscribed anew "
+                + (topics.size() <= 10 ? topics : topics.subList(0, 10) + " ...")
+                + "; Redisson's subscription state is stuck, so the Redis client was replaced and every topic subscribed again.");
+    }
+
     public static void unexpected(String where, Throwable failure) {
         LOG.log(Level.WARNING, failure, () -> "RTK0111W: Unexpected failure in " + where + ".");
     }

@@ -25,6 +25,13 @@ public final class RealtimeConfigs {
         return config;
     }
 
+    /** @return {@link #redis(String, String)} proving its subscriptions every {@code intervalMs} */
+    public static RealtimeConfig redisCheckingEvery(String address, String prefix, long intervalMs) {
+        RealtimeConfig config = redis(address, prefix);
+        config.redisSubscriptionCheckIntervalMs = intervalMs;
+        return config;
+    }
+
     /** @return the defaults, with a Redisson YAML file, sharded pub/sub on or off */
     public static RealtimeConfig redisFile(String file, String prefix, boolean sharded) {
         RealtimeConfig config = new RealtimeConfig();

@@ -118,9 +118,20 @@ public final class WsClient implements AutoCloseable {
         return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Discards the frames received so far. */
-    public void drain() {
-        frames.clear();
+    /**
+     * Reads frames until {@code expected} arrives, discarding the others.
+     *
+     * @return whether it arrived within the time given
+     */
+    public boolean awaitFrame(String expected, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        for (long left = within.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            String frame = frames.poll(left, TimeUnit.NANOSECONDS);
+            if (expected.equals(frame)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Asserts the next frame is exactly {@code expected}. */

@@ -229,6 +229,69 @@ class RedisEventBusIT {
         assertEquals(1, redis.numsub(prefix + "patient"));
     }
 
+    @Test
+    void aSubscriptionThatStoppedDeliveringIsFoundAndRepaired() throws Exception {
+        Node node = new Node(RealtimeConfigs.redisCheckingEvery(redis.address(), prefix, 0));
+        nodes.add(node);
+        Node publisher = node();
+        node.subscribe("healthy");
+        node.subscribe("deaf");
+        node.bus.loseSubscriptionForTests("deaf");
+        dev.realtimekit.testsupport.Poll.until(0L, () -> redis.numsub(prefix + "deaf"), Duration.ofSeconds(10));
+
+        assertEquals(1, node.bus.checkSubscriptions().toCompletableFuture().get(Node.TIMEOUT_S, TimeUnit.SECONDS),
+                "exactly the deaf topic is subscribed anew");
+
+        dev.realtimekit.testsupport.Poll.until(1L, () -> redis.numsub(prefix + "deaf"), Duration.ofSeconds(10));
+        publisher.publish("deaf", "heard again");
+        node.expect("deaf", "heard again");
+        publisher.publish("healthy", "never lost");
+        node.expect("healthy", "never lost");
+        assertEquals(0, node.bus.checkSubscriptions().toCompletableFuture().get(Node.TIMEOUT_S, TimeUnit.SECONDS),
+                "nothing to repair the second time; the probes themselves were never delivered as events");
+        assertEquals(0, node.received.size(), "probes never reach the listener");
+    }
+
+    @Test
+    void aSubscriptionStillDeafAfterBeingSubscribedAnewGetsAFreshRedisClient() throws Exception {
+        Node node = new Node(RealtimeConfigs.redisCheckingEvery(redis.address(), prefix, 0));
+        nodes.add(node);
+        Node publisher = node();
+        node.subscribe("stubborn");
+        node.subscribe("fine");
+        node.bus.loseSubscriptionForTests("stubborn");
+        assertEquals(1, node.bus.checkSubscriptions().toCompletableFuture().get(Node.TIMEOUT_S, TimeUnit.SECONDS));
+        dev.realtimekit.testsupport.Poll.until(1L, () -> redis.numsub(prefix + "stubborn"), Duration.ofSeconds(10));
+
+        // Deaf again at the next check, as when Redisson's own state for the channel is broken.
+        node.bus.loseSubscriptionForTests("stubborn");
+        assertEquals(1, node.bus.checkSubscriptions().toCompletableFuture().get(Node.TIMEOUT_S, TimeUnit.SECONDS));
+
+        // The new client subscribes every topic, each exactly once.
+        dev.realtimekit.testsupport.Poll.until(1L, () -> redis.numsub(prefix + "stubborn"), Duration.ofSeconds(10));
+        dev.realtimekit.testsupport.Poll.until(1L, () -> redis.numsub(prefix + "fine"), Duration.ofSeconds(10));
+        publisher.publish("stubborn", "a");
+        node.expect("stubborn", "a");
+        publisher.publish("fine", "b");
+        node.expect("fine", "b");
+        publisher.publish("fine", "c");
+        node.expect("fine", "c"); // nothing delivered twice in between
+        node.publish("fine", "d"); // the node publishes with its new client too
+        node.expect("fine", "d");
+    }
+
+    @Test
+    void thePeriodicCheckRepairsALostSubscriptionByItself() throws Exception {
+        Node node = new Node(RealtimeConfigs.redisCheckingEvery(redis.address(), prefix, 300));
+        nodes.add(node);
+        Node publisher = node();
+        node.subscribe("drifting");
+        node.bus.loseSubscriptionForTests("drifting");
+        dev.realtimekit.testsupport.Poll.until(1L, () -> redis.numsub(prefix + "drifting"), Duration.ofSeconds(20));
+        publisher.publish("drifting", "found");
+        node.expect("drifting", "found");
+    }
+
     /** Skips probe deliveries still in flight and returns the first other one. */
     private static String lastDelivery(Node node, String payload) throws InterruptedException {
         String delivery = node.next();
