@@ -1,7 +1,6 @@
 package dev.realtimekit.testsupport;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,24 +135,8 @@ public final class RedisProcess implements AutoCloseable {
         return text;
     }
 
-    /** @return a TCP port free right now on 127.0.0.1 (and, for cluster buses, port + 10000 too) */
+    /** @return a TCP port free right now, whose cluster bus port (port + 10000) is free too */
     public static int freePort() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                int port = socket.getLocalPort();
-                if (port + 10000 <= 65535 && isFree(port + 10000)) {
-                    return port;
-                }
-            }
-        }
-        throw new IOException("no free port pair found");
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return Ports.freeWithCompanion(10000);
     }
 }

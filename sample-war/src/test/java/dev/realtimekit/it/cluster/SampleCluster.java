@@ -2,7 +2,6 @@ package dev.realtimekit.it.cluster;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.realtimekit.testsupport.Processes;
+import dev.realtimekit.testsupport.Ports;
 
 /**
  * Two nodes of the sample, started and stopped with {@code sample-war/cluster.sh} exactly as a user
@@ -63,22 +63,6 @@ final class SampleCluster implements AutoCloseable {
 
     /** @return a port free now whose HTTPS companion (port + 363, as cluster.sh assigns) is free too */
     private static int freeHttpPort() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                int port = socket.getLocalPort();
-                if (port + 363 <= 65535 && isFree(port + 363)) {
-                    return port;
-                }
-            }
-        }
-        throw new IOException("no free port found");
-    }
-
-    private static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return Ports.freeWithCompanion(363);
     }
 }

@@ -55,9 +55,22 @@ class RedisEventBusIT {
     }
 
     private Node node() {
-        Node node = new Node(RealtimeConfigs.redis(redis.address(), prefix));
+        return node(RealtimeConfigs.redis(redis.address(), prefix));
+    }
+
+    private Node node(dev.realtimekit.impl.config.RealtimeConfig config) {
+        Node node = new Node(config);
         nodes.add(node);
         return node;
+    }
+
+    /** @return how many topics a subscription check had to subscribe anew */
+    private static int check(Node node) throws Exception {
+        return check(node);
+    }
+
+    private void awaitSubscribers(String topic, long count) throws Exception {
+        dev.realtimekit.testsupport.Poll.until(count, () -> redis.numsub(prefix + topic), Duration.ofSeconds(20));
     }
 
     @Test
@@ -93,7 +106,7 @@ class RedisEventBusIT {
         node.subscribe("leaving");
         assertEquals(1, redis.numsub(prefix + "leaving"));
         node.bus.unsubscribe("leaving").toCompletableFuture().get(Node.TIMEOUT_S, TimeUnit.SECONDS);
-        dev.realtimekit.testsupport.Poll.until(0L, () -> redis.numsub(prefix + "leaving"), Duration.ofSeconds(10));
+        awaitSubscribers("leaving", 0);
     }
 
     @Test
@@ -204,8 +217,7 @@ class RedisEventBusIT {
      */
     @Test
     void aNodeReconnectsAfterAnOutageOfManyReconnectionAttempts() throws Exception {
-        Node node = new Node(RealtimeConfigs.redis(redis.address(), prefix, 20));
-        nodes.add(node);
+        Node node = node(RealtimeConfigs.redis(redis.address(), prefix, 20));
         Node publisher = node();
         node.subscribe("patient");
         publisher.publish("patient", "before");
@@ -231,45 +243,43 @@ class RedisEventBusIT {
 
     @Test
     void aSubscriptionThatStoppedDeliveringIsFoundAndRepaired() throws Exception {
-        Node node = new Node(RealtimeConfigs.redisCheckingEvery(redis.address(), prefix, 0));
-        nodes.add(node);
+        Node node = node(RealtimeConfigs.redisCheckingEvery(redis.address(), prefix, 0));
         Node publisher = node();
         node.subscribe("healthy");
         node.subscribe("deaf");
         node.bus.loseSubscriptionForTests("deaf");
-        dev.realtimekit.testsupport.Poll.until(0L, () -> redis.numsub(prefix + "deaf"), Duration.ofSeconds(10));
+        awaitSubscribers("deaf", 0);
 
-        assertEquals(1, node.bus.checkSubscriptions().toCompletableFuture().get(Node.TIMEOUT_S, TimeUnit.SECONDS),
+        assertEquals(1, check(node),
                 "exactly the deaf topic is subscribed anew");
 
-        dev.realtimekit.testsupport.Poll.until(1L, () -> redis.numsub(prefix + "deaf"), Duration.ofSeconds(10));
+        awaitSubscribers("deaf", 1);
         publisher.publish("deaf", "heard again");
         node.expect("deaf", "heard again");
         publisher.publish("healthy", "never lost");
         node.expect("healthy", "never lost");
-        assertEquals(0, node.bus.checkSubscriptions().toCompletableFuture().get(Node.TIMEOUT_S, TimeUnit.SECONDS),
+        assertEquals(0, check(node),
                 "nothing to repair the second time; the probes themselves were never delivered as events");
         assertEquals(0, node.received.size(), "probes never reach the listener");
     }
 
     @Test
     void aSubscriptionStillDeafAfterBeingSubscribedAnewGetsAFreshRedisClient() throws Exception {
-        Node node = new Node(RealtimeConfigs.redisCheckingEvery(redis.address(), prefix, 0));
-        nodes.add(node);
+        Node node = node(RealtimeConfigs.redisCheckingEvery(redis.address(), prefix, 0));
         Node publisher = node();
         node.subscribe("stubborn");
         node.subscribe("fine");
         node.bus.loseSubscriptionForTests("stubborn");
-        assertEquals(1, node.bus.checkSubscriptions().toCompletableFuture().get(Node.TIMEOUT_S, TimeUnit.SECONDS));
-        dev.realtimekit.testsupport.Poll.until(1L, () -> redis.numsub(prefix + "stubborn"), Duration.ofSeconds(10));
+        assertEquals(1, check(node));
+        awaitSubscribers("stubborn", 1);
 
         // Deaf again at the next check, as when Redisson's own state for the channel is broken.
         node.bus.loseSubscriptionForTests("stubborn");
-        assertEquals(1, node.bus.checkSubscriptions().toCompletableFuture().get(Node.TIMEOUT_S, TimeUnit.SECONDS));
+        assertEquals(1, check(node));
 
         // The new client subscribes every topic, each exactly once.
-        dev.realtimekit.testsupport.Poll.until(1L, () -> redis.numsub(prefix + "stubborn"), Duration.ofSeconds(10));
-        dev.realtimekit.testsupport.Poll.until(1L, () -> redis.numsub(prefix + "fine"), Duration.ofSeconds(10));
+        awaitSubscribers("stubborn", 1);
+        awaitSubscribers("fine", 1);
         publisher.publish("stubborn", "a");
         node.expect("stubborn", "a");
         publisher.publish("fine", "b");
@@ -282,12 +292,11 @@ class RedisEventBusIT {
 
     @Test
     void thePeriodicCheckRepairsALostSubscriptionByItself() throws Exception {
-        Node node = new Node(RealtimeConfigs.redisCheckingEvery(redis.address(), prefix, 300));
-        nodes.add(node);
+        Node node = node(RealtimeConfigs.redisCheckingEvery(redis.address(), prefix, 300));
         Node publisher = node();
         node.subscribe("drifting");
         node.bus.loseSubscriptionForTests("drifting");
-        dev.realtimekit.testsupport.Poll.until(1L, () -> redis.numsub(prefix + "drifting"), Duration.ofSeconds(20));
+        awaitSubscribers("drifting", 1);
         publisher.publish("drifting", "found");
         node.expect("drifting", "found");
     }
