@@ -66,7 +66,7 @@ class RedisEventBusIT {
 
     /** @return how many topics a subscription check had to subscribe anew */
     private static int check(Node node) throws Exception {
-        return check(node);
+        return node.bus.checkSubscriptions().toCompletableFuture().get(Node.TIMEOUT_S, TimeUnit.SECONDS);
     }
 
     private void awaitSubscribers(String topic, long count) throws Exception {
