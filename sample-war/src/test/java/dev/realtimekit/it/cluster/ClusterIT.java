@@ -56,6 +56,10 @@ class ClusterIT {
         }
     }
 
+    private static List<String> tail(List<String> frames) {
+        return frames.subList(Math.max(0, frames.size() - 3), frames.size());
+    }
+
     private static WsClient join(URL node, String topic, String name) throws Exception {
         return WsClient.connect(node, topic, UUID.randomUUID() + ":" + name);
     }
@@ -117,12 +121,10 @@ class ClusterIT {
             } finally {
                 pool.shutdownNow();
             }
-            List<String> seenOnA = new ArrayList<>();
-            List<String> seenOnB = new ArrayList<>();
-            for (int i = 0; i < senders * perSender; i++) {
-                seenOnA.add(watcherA.next());
-                seenOnB.add(watcherB.next());
-            }
+            List<String> seenOnA = watcherA.nextUpTo(senders * perSender, WsClient.TIMEOUT);
+            List<String> seenOnB = watcherB.nextUpTo(senders * perSender, WsClient.TIMEOUT);
+            assertEquals(senders * perSender, seenOnA.size(), "frames on node A; last ones: " + tail(seenOnA));
+            assertEquals(senders * perSender, seenOnB.size(), "frames on node B; last ones: " + tail(seenOnB));
             assertEquals(seenOnA, seenOnB, "both nodes deliver the topic's events in the same order");
             for (int s = 0; s < senders; s++) {
                 String prefix = "\"text\":\"" + s + "-";
@@ -217,7 +219,7 @@ class ClusterIT {
             for (int probe = 0; !delivered && System.nanoTime() < deadline; probe++) {
                 String echo = message("random", "alice", "probe-" + probe);
                 alice.send(send("random", "probe-" + probe));
-                delivered = alice.awaitFrame(echo, Duration.ofSeconds(1)) & bob.awaitFrame(echo, Duration.ofSeconds(1));
+                delivered = alice.awaitFrame(echo, Duration.ofMillis(300)) && bob.awaitFrame(echo, Duration.ofSeconds(1));
             }
             System.out.printf("Redis restart: broadcasts reached both nodes again %d ms after redis-server was started%n",
                     (System.nanoTime() - restarted) / 1_000_000);

@@ -113,6 +113,15 @@ public final class WsClient implements AutoCloseable {
         return received;
     }
 
+    /** @return up to {@code n} frames, stopping early when none arrives for {@code quiet} */
+    public java.util.List<String> nextUpTo(int n, Duration quiet) throws InterruptedException {
+        java.util.List<String> received = new java.util.ArrayList<>(n);
+        for (String frame; received.size() < n && (frame = nextWithin(quiet)) != null; ) {
+            received.add(frame);
+        }
+        return received;
+    }
+
     /** @return the next frame, or null when none arrives within the time given */
     public String nextWithin(Duration wait) throws InterruptedException {
         return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
