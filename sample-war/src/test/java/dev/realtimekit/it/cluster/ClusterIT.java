@@ -37,10 +37,15 @@ class ClusterIT {
     @BeforeAll
     static void startCluster() throws Exception {
         redis = RedisProcess.start();
-        // Senders below burst 100 messages each; the default limit of 64 waiting messages would
-        // (correctly) refuse some. REALTIME_* variables reach the nodes' configuration through cluster.sh.
+        // REALTIME_* variables reach the nodes' configuration through cluster.sh. Senders below burst
+        // 100 messages each, which the default limit of 64 waiting messages would (correctly) refuse in
+        // part. On a 2-core machine running three JVMs and Redis, Redisson has been seen to take more than
+        // the default 5 s to confirm a SUBSCRIBE during the 2,000-topic burst (the handshake then answers
+        // 503, as documented); the tests give it more room.
         cluster = SampleCluster.start("cluster-it", Map.of("REDIS_URL", redis.address(),
-                "REALTIME_MAX_PENDING_MESSAGES", "256"));
+                "REALTIME_MAX_PENDING_MESSAGES", "256",
+                "REALTIME_REDIS_SUBSCRIBE_TIMEOUT_MS", "20000",
+                "REALTIME_AUTH_TIMEOUT_MS", "30000"));
         nodeA = cluster.node(0);
         nodeB = cluster.node(1);
     }
