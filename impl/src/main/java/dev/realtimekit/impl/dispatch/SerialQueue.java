@@ -100,9 +100,8 @@ public final class SerialQueue {
             if (stage == null) {
                 return CompletableFuture.completedFuture(null);
             }
-            CompletableFuture<Object> done = new CompletableFuture<>();
-            stage.whenComplete((result, failure) -> done.complete(null));
-            return done;
+            // Only completion matters here, not the value: use the stage's own future where it has one.
+            return Stages.toFuture(stage);
         } catch (RuntimeException | Error e) {
             Messages.unexpected("a connection task", e);
             return CompletableFuture.completedFuture(null);

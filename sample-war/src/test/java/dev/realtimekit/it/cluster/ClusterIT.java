@@ -52,13 +52,7 @@ class ClusterIT {
 
     @AfterAll
     static void stopCluster() throws Exception {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            redis.close();
-        }
+        SampleCluster.stop(cluster, redis);
     }
 
     private static List<String> tail(List<String> frames) {

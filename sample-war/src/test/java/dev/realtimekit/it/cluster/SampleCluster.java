@@ -52,6 +52,17 @@ final class SampleCluster implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + ports[index] + "/chat/").toURL();
     }
 
+    /** Stops the cluster (if it started) and then its Redis, whatever happens to the first. */
+    static void stop(SampleCluster cluster, AutoCloseable redis) throws Exception {
+        try {
+            if (cluster != null) {
+                cluster.close();
+            }
+        } finally {
+            redis.close();
+        }
+    }
+
     @Override
     public void close() throws Exception {
         run("stop", 120);

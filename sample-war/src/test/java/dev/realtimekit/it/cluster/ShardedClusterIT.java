@@ -35,13 +35,7 @@ class ShardedClusterIT {
 
     @AfterAll
     static void stopCluster() throws Exception {
-        try {
-            if (cluster != null) {
-                cluster.close();
-            }
-        } finally {
-            redis.close();
-        }
+        SampleCluster.stop(cluster, redis);
     }
 
     @Test

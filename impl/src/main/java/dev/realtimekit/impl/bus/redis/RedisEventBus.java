@@ -253,11 +253,6 @@ public final class RedisEventBus implements EventBus {
         channel(topic).removeAllListeners();
     }
 
-    /** @return the number of topics this node is subscribed to (or subscribing) */
-    public int subscribedTopics() {
-        return subscriptions.size();
-    }
-
     private RTopic channel(String topic) {
         return channel(redisson, topic);
     }
