@@ -57,6 +57,15 @@ public class RealtimeConfig {
     @ConfigProperty(name = "send-timeout-ms", defaultValue = "10000")
     long sendTimeoutMs = 10_000;
 
+    /**
+     * Bytes a client may be behind (written to it and not yet confirmed by its answer to a ping) while
+     * frames are still written with cheap blocking writes; past it they are written asynchronously.
+     * Must fit in the socket send buffer (Linux default 16 KiB), or a client that stops reading could
+     * hold a writing thread; 0 writes every frame asynchronously.
+     */
+    @ConfigProperty(name = "send-window-bytes", defaultValue = "8192")
+    int sendWindowBytes = 8_192;
+
     /** A connection with no traffic for this long is closed by the container; 0 keeps idle connections open. */
     @ConfigProperty(name = "idle-timeout-ms", defaultValue = "0")
     long idleTimeoutMs = 0;
@@ -145,6 +154,10 @@ public class RealtimeConfig {
 
     public long sendTimeoutMs() {
         return sendTimeoutMs;
+    }
+
+    public int sendWindowBytes() {
+        return sendWindowBytes;
     }
 
     public long idleTimeoutMs() {
@@ -238,6 +251,9 @@ public class RealtimeConfig {
                 problems.add("realtime.redis.config names a file that cannot be read: " + file);
             }
         });
+        if (sendWindowBytes < 0) {
+            problems.add("realtime.send-window-bytes must be 0 or more, not " + sendWindowBytes);
+        }
         if (idleTimeoutMs < 0) {
             problems.add("realtime.idle-timeout-ms must be 0 or more, not " + idleTimeoutMs);
         }

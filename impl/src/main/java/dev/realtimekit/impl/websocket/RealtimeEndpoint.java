@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 
 import dev.realtimekit.impl.config.RealtimeConfig;
@@ -36,7 +37,10 @@ final class RealtimeEndpoint extends Endpoint {
         session.setMaxIdleTimeout(config.idleTimeoutMs());
         session.addMessageHandler(String.class, text -> dispatcher.message(connection, text));
         session.addMessageHandler(ByteBuffer.class, bytes -> dispatcher.binaryMessage(connection));
-        dispatcher.opened(connection, new SessionOutbound(session, config.sendQueueCapacity(), config.sendTimeoutMs()));
+        SessionOutbound outbound = new SessionOutbound(session, config.sendQueueCapacity(), config.sendTimeoutMs(),
+                config.sendWindowBytes());
+        session.addMessageHandler(PongMessage.class, pong -> outbound.pong(pong.getApplicationData()));
+        dispatcher.opened(connection, outbound);
         opened = true;
     }
 

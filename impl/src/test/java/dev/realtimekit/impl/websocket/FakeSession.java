@@ -1,7 +1,10 @@
 package dev.realtimekit.impl.websocket;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
 import java.util.List;
@@ -18,15 +21,22 @@ import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
 /**
- * A {@link Session} (and its {@link RemoteEndpoint.Async}) built with {@link Proxy}: it records every
- * text passed to {@code sendText} and every close. By default the test completes each write itself
- * ({@link #completeWrite()}); {@link #completeWritesOn} makes the fake complete them on an executor
- * instead ({@code Runnable::run}: inline, inside {@code sendText}).
+ * A {@link Session} (and its {@link RemoteEndpoint.Async} and {@link RemoteEndpoint.Basic}) built with
+ * {@link Proxy}: it records every text passed to either {@code sendText}, in order, which of them were
+ * blocking writes, every ping and every close. By default the test completes each asynchronous write
+ * itself ({@link #completeWrite()}); {@link #completeWritesOn} makes the fake complete them on an
+ * executor instead ({@code Runnable::run}: inline, inside {@code sendText}). Blocking writes return at
+ * once; it fails when a blocking write starts while another write is in flight.
  */
 final class FakeSession {
 
     private final List<String> texts = new CopyOnWriteArrayList<>();
     private final List<CloseReason> closes = new CopyOnWriteArrayList<>();
+    private final List<String> blockingTexts = new CopyOnWriteArrayList<>();
+    private final List<ByteBuffer> pings = new CopyOnWriteArrayList<>();
+    private volatile IOException blockingFailure;
+    private volatile Runnable onBlockingWrite = () -> {
+    };
     private final Queue<SendHandler> pendingWrites = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -50,8 +60,25 @@ final class FakeSession {
             }
             default -> objectMethod("Async", proxy, method.getName(), args);
         });
+        RemoteEndpoint.Basic basic = proxy(RemoteEndpoint.Basic.class, (proxy, method, args) -> switch (method.getName()) {
+            case "sendText" -> {
+                if (args.length != 1) {
+                    throw new UnsupportedOperationException("only sendText(String) is expected");
+                }
+                sendBlocking((String) args[0]);
+                yield null;
+            }
+            case "sendPing" -> {
+                assertEquals(0, inFlight.get(), "a ping while a write is in flight");
+                ByteBuffer payload = (ByteBuffer) args[0];
+                pings.add(payload.duplicate());
+                yield null;
+            }
+            default -> objectMethod("Basic", proxy, method.getName(), args);
+        });
         session = proxy(Session.class, (proxy, method, args) -> switch (method.getName()) {
             case "getAsyncRemote" -> remote;
+            case "getBasicRemote" -> basic;
             case "getId" -> "fake-session";
             case "isOpen" -> open;
             case "close" -> {
@@ -72,6 +99,37 @@ final class FakeSession {
         } else {
             executor.execute(() -> finish(handler, new SendResult()));
         }
+    }
+
+    private void sendBlocking(String text) throws IOException {
+        assertEquals(0, inFlight.get(), "a blocking write while another write is in flight");
+        IOException failure = blockingFailure;
+        if (failure != null) {
+            throw failure;
+        }
+        texts.add(text);
+        blockingTexts.add(text);
+        onBlockingWrite.run();
+    }
+
+    /** Runs this inside every later blocking write, on the writing thread. */
+    void onBlockingWrite(Runnable action) {
+        onBlockingWrite = action;
+    }
+
+    /** From now on blocking writes throw this (null: they succeed). */
+    void failBlockingWritesWith(IOException failure) {
+        blockingFailure = failure;
+    }
+
+    /** @return the texts written with blocking writes, in order */
+    List<String> blockingTexts() {
+        return List.copyOf(blockingTexts);
+    }
+
+    /** @return the payloads of the pings sent, in order */
+    List<ByteBuffer> pings() {
+        return List.copyOf(pings);
     }
 
     private void finish(SendHandler handler, SendResult result) {

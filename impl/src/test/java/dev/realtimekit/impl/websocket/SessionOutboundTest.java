@@ -30,7 +30,7 @@ class SessionOutboundTest {
 
     @Test
     void passesTheSendTimeoutToTheContainer() {
-        new SessionOutbound(fake.session, 8, 1234);
+        new SessionOutbound(fake.session, 8, 1234, 0);
 
         assertEquals(1234, fake.sendTimeout());
     }
@@ -92,7 +92,7 @@ class SessionOutboundTest {
         throwing.completeWritesOn(task -> {
             throw new IllegalStateException("container refused the write");
         });
-        SessionOutbound out = new SessionOutbound(throwing.session, 8, 1000);
+        SessionOutbound out = new SessionOutbound(throwing.session, 8, 1000, 0);
 
         Throwable failure = Await.failure(out.send("a"));
 
@@ -215,8 +215,9 @@ class SessionOutboundTest {
         }
     }
 
+    /** Asynchronous writes only (window 0): the tests of the queue's discipline. */
     private SessionOutbound outbound(int capacity) {
-        return new SessionOutbound(fake.session, capacity, 1000);
+        return new SessionOutbound(fake.session, capacity, 1000, 0);
     }
 
     private void drainWrites() {

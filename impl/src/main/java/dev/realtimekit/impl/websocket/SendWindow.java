@@ -1,0 +1,128 @@
+package dev.realtimekit.impl.websocket;
+
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+
+/**
+ * How far one client may be behind before its frames must be written asynchronously: the bytes
+ * written to it that it has not yet proven to have read.
+ *
+ * <p>A blocking write is much cheaper than an asynchronous one on Liberty, but it blocks for as long
+ * as the socket's send buffer is full, without any timeout; a client that stops reading would hold
+ * the writing thread forever. A blocking write is therefore only allowed while everything the client
+ * has not proven to have read fits in the send buffer, i.e. stays within the window. The proof is a
+ * WebSocket ping: its pong can only come back after the client has read everything written before
+ * it, so when the pong arrives the bytes written up to the ping are confirmed. Each ping carries a
+ * fresh random payload, so a client cannot confirm bytes it has not read by sending pongs of its own.
+ *
+ * <p>Thread-safe: the connection's single writer writes and pings, the container's read thread
+ * reports pongs.
+ */
+final class SendWindow {
+
+    private static final SecureRandom NONCES = new SecureRandom();
+    /** Payload length of our pings: a random nonce only. */
+    static final int PING_PAYLOAD = 8;
+    /** A ping that is this old without its pong may be replaced (the client may not answer pings at all). */
+    private static final long PING_RETRY_NANOS = 1_000_000_000L;
+
+    private final long window;
+    /** Bytes written to the client so far (frames and pings, estimated with the WebSocket header). */
+    private long written;
+    /** Bytes the client has proven to have read. */
+    private long confirmed;
+    /** The outstanding ping's nonce, or 0 when none is outstanding. */
+    private long pingNonce;
+    /** What the outstanding ping confirms once answered. */
+    private long pingCovers;
+    private long pingSentAt;
+
+    /** @param window bytes a client may be behind; 0 never allows blocking writes */
+    SendWindow(long window) {
+        this.window = window;
+    }
+
+    /**
+     * Reserves room for a blocking write of this many bytes.
+     *
+     * @return true when the frame fits in the window (the bytes now count as written); false when it
+     *     must be written asynchronously
+     */
+    synchronized boolean reserve(long bytes) {
+        if (written + bytes - confirmed > window) {
+            return false;
+        }
+        written += bytes;
+        return true;
+    }
+
+    /** Counts bytes written to the client asynchronously. */
+    synchronized void wrote(long bytes) {
+        written += bytes;
+    }
+
+    /**
+     * Decides whether the writer should ping now: when half the window is used, no ping is
+     * outstanding (or the outstanding one is stale), and the ping itself fits in the window.
+     *
+     * @return the ping's payload, or null when no ping is due
+     */
+    synchronized ByteBuffer pingIfDue(long nowNanos) {
+        long behind = written - confirmed;
+        if (window == 0 || behind < window / 2 || behind + frameBytes(PING_PAYLOAD) > window) {
+            return null;
+        }
+        if (pingNonce != 0 && nowNanos - pingSentAt < PING_RETRY_NANOS) {
+            return null;
+        }
+        long nonce;
+        do {
+            nonce = NONCES.nextLong();
+        } while (nonce == 0);
+        pingNonce = nonce;
+        pingCovers = written;
+        pingSentAt = nowNanos;
+        written += frameBytes(PING_PAYLOAD);
+        return ByteBuffer.allocate(PING_PAYLOAD).putLong(0, nonce);
+    }
+
+    /** A pong arrived; it confirms the bytes written before our ping only if it echoes that ping. */
+    synchronized void pong(ByteBuffer payload) {
+        if (pingNonce == 0 || payload == null || payload.remaining() != PING_PAYLOAD
+                || payload.getLong(payload.position()) != pingNonce) {
+            return;
+        }
+        confirmed = Math.max(confirmed, pingCovers);
+        pingNonce = 0;
+    }
+
+    /** @return the bytes written and not yet confirmed */
+    synchronized long behind() {
+        return written - confirmed;
+    }
+
+    /** @return the size on the wire of a server frame with this payload length (no mask) */
+    static long frameBytes(long payloadBytes) {
+        return payloadBytes + (payloadBytes < 126 ? 2 : payloadBytes < 65_536 ? 4 : 10);
+    }
+
+    /** @return the UTF-8 length of a text, without encoding it */
+    static long utf8Length(String text) {
+        int length = text.length();
+        long bytes = length;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                if (c < 0x800) {
+                    bytes += 1;
+                } else if (Character.isHighSurrogate(c)) {
+                    bytes += 2; // 4 bytes for the pair, counted over its two chars
+                    i++;
+                } else {
+                    bytes += 2;
+                }
+            }
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.realtimekit.impl.websocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.realtimekit.testsupport.Await;
+
+/** The blocking-write path of {@link SessionOutbound}: only within the client's {@link SendWindow}. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class SessionOutboundWindowTest {
+
+    /** A 10-character frame: 12 bytes on the wire. */
+    private static final long FRAME = SendWindow.frameBytes(10);
+
+    private final FakeSession fake = new FakeSession();
+
+    @Test
+    void writesWithBlockingWritesWhileTheClientIsWithinTheWindow() {
+        SessionOutbound out = new SessionOutbound(fake.session, 16, 1000, 1_000);
+
+        assertTrue(out.offer("a"));
+        CompletableFuture<Void> sent = out.send("b").toCompletableFuture();
+        assertTrue(out.offer("c"));
+
+        assertEquals(List.of("a", "b", "c"), fake.blockingTexts());
+        assertEquals(0, fake.pendingWrites(), "no asynchronous write");
+        assertTrue(sent.isDone() && !sent.isCompletedExceptionally());
+    }
+
+    @Test
+    void aClientThatNeverAnswersGetsNoMoreThanTheWindowThroughBlockingWrites() {
+        long windowBytes = 100;
+        SessionOutbound out = new SessionOutbound(fake.session, 64, 1000, windowBytes);
+
+        List<String> frames = frames(30);
+        frames.forEach(out::offer);
+        drainWrites();
+
+        long blockingBytes = fake.blockingTexts().stream().mapToLong(text -> SendWindow.frameBytes(text.length())).sum()
+                + fake.pings().size() * SendWindow.frameBytes(SendWindow.PING_PAYLOAD);
+        assertTrue(blockingBytes <= windowBytes, "blocking writes carried " + blockingBytes + " bytes, window " + windowBytes);
+        assertTrue(fake.blockingTexts().size() >= (windowBytes / 2) / FRAME, "blocking writes up to the window: " + fake.blockingTexts());
+        assertEquals(1, fake.pings().size(), "one ping, sent when half the window was used");
+        assertEquals(frames, fake.texts(), "every frame, in order, whichever way it was written");
+    }
+
+    @Test
+    void aPongThatEchoesThePingReopensTheWindow() {
+        SessionOutbound out = new SessionOutbound(fake.session, 64, 1000, 100);
+        frames(10).forEach(out::offer);
+        int blockingBefore = fake.blockingTexts().size();
+        assertEquals(1, fake.pendingWrites(), "past the window the frames go asynchronously");
+
+        out.pong(fake.pings().get(0).duplicate());
+        fake.completeWrite();
+
+        assertTrue(fake.blockingTexts().size() > blockingBefore, "blocking writes again after the pong: " + fake.blockingTexts());
+        assertEquals(frames(10), fake.texts());
+    }
+
+    @Test
+    void aWriterYieldsToAnAsynchronousWriteAfterABatchOfBlockingWrites() {
+        SessionOutbound out = new SessionOutbound(fake.session, 256, 1000, 1_000_000);
+        List<String> frames = frames(SessionOutbound.BLOCKING_WRITES_PER_TURN + 20);
+        AtomicBoolean queuedTheRest = new AtomicBoolean();
+        // While the first frame is being written, the others arrive: they queue behind it for the same writer.
+        fake.onBlockingWrite(() -> {
+            if (queuedTheRest.compareAndSet(false, true)) {
+                frames.subList(1, frames.size()).forEach(out::offer);
+            }
+        });
+
+        out.offer(frames.get(0));
+
+        assertEquals(SessionOutbound.BLOCKING_WRITES_PER_TURN, fake.blockingTexts().size());
+        assertEquals(1, fake.pendingWrites(), "the writer handed the next frame to an asynchronous write");
+        fake.completeWrite();
+        assertEquals(frames, fake.texts(), "the completion went on with the rest, in order");
+    }
+
+    @Test
+    void aFailedBlockingWriteFailsItsFrameAndClosesTheSession() {
+        SessionOutbound out = new SessionOutbound(fake.session, 16, 1000, 1_000);
+        IOException broken = new IOException("broken pipe");
+        fake.failBlockingWritesWith(broken);
+
+        Throwable failure = Await.failure(out.send("a"));
+
+        assertEquals(broken, failure);
+        assertEquals(1, fake.closes().size());
+        assertEquals(1011, fake.closes().get(0).getCloseCode().getCode());
+        assertFalse(out.offer("b"));
+    }
+
+    @Test
+    void aStalledClientIsClosedAsTooSlowOnceItsQueueOverflows() {
+        SessionOutbound out = new SessionOutbound(fake.session, 8, 1000, 100);
+
+        // Never pongs, never finishes the asynchronous write: the window fills, then the queue.
+        boolean accepted = true;
+        int offered = 0;
+        while (accepted && offered < 1_000) {
+            accepted = out.offer("frame-" + offered++);
+        }
+
+        assertFalse(accepted, "the queue is bounded");
+        fake.completeWrite();
+        drainWrites();
+        assertEquals(1, fake.closes().size());
+        assertEquals(SessionOutbound.SLOW_CONSUMER, fake.closes().get(0).getCloseCode().getCode());
+    }
+
+    private void drainWrites() {
+        while (fake.pendingWrites() > 0) {
+            fake.completeWrite();
+        }
+    }
+
+    /** @return frames of 10 characters each: frame-0000 ... */
+    private static List<String> frames(int count) {
+        List<String> frames = new ArrayList<>();
+        IntStream.range(0, count).forEach(i -> frames.add(String.format("frame-%04d", i)));
+        return frames;
+    }
+}

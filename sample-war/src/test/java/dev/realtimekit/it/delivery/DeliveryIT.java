@@ -1,0 +1,111 @@
+package dev.realtimekit.it.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.realtimekit.it.support.Deployments;
+import dev.realtimekit.it.support.StalledClient;
+import dev.realtimekit.it.support.WsClient;
+
+/**
+ * The outbound path on a real Liberty: frames big and many enough to fill the clients' send windows
+ * and socket buffers, so that blocking and asynchronous writes both happen, and a client that stops
+ * reading.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class DeliveryIT {
+
+    /** Bursts stay under realtime.max-pending-messages (64), so no message is refused. */
+    private static final int BURST = 50;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.sample();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void everySubscriberGetsOnePublishersEventsInOrder() throws Exception {
+        String topic = "private-user-" + UUID.randomUUID();
+        String owner = topic.substring("private-user-".length());
+        List<WsClient> subscribers = new ArrayList<>();
+        try (WsClient publisher = WsClient.connect(base, topic, owner + ":publisher")) {
+            for (int i = 0; i < 4; i++) {
+                subscribers.add(WsClient.connect(base, topic, owner + ":s" + i));
+            }
+            int messages = 400;
+            String padding = "x".repeat(2_000);
+            for (int sent = 0; sent < messages; ) {
+                int burstEnd = Math.min(messages, sent + BURST);
+                for (; sent < burstEnd; sent++) {
+                    publisher.send(send(topic, sent + ":" + padding));
+                }
+                assertTrue(publisher.awaitFrame(message(topic, "publisher", (burstEnd - 1) + ":" + padding), WsClient.TIMEOUT),
+                        "the publisher's own message " + (burstEnd - 1) + " came back");
+            }
+            for (WsClient subscriber : subscribers) {
+                List<String> received = subscriber.next(messages);
+                for (int i = 0; i < messages; i++) {
+                    assertEquals(message(topic, "publisher", i + ":" + padding), received.get(i), "frame " + i);
+                }
+            }
+        } finally {
+            for (WsClient subscriber : subscribers) {
+                subscriber.close();
+            }
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingDelaysNobodyAndIsDisconnected() throws Exception {
+        String topic = "private-user-" + UUID.randomUUID();
+        String owner = topic.substring("private-user-".length());
+        try (StalledClient stalled = StalledClient.connect(WsClient.uri(base, topic, owner + ":stalled"));
+                WsClient alice = WsClient.connect(base, topic, owner + ":alice")) {
+            // 1,500 frames of 4 KB: far more than the stalled client's socket buffers and its send queue (1,024 frames).
+            int messages = 1_500;
+            String padding = "y".repeat(4_000);
+            for (int sent = 0; sent < messages; ) {
+                int burstEnd = Math.min(messages, sent + BURST);
+                for (; sent < burstEnd; sent++) {
+                    alice.send(send(topic, sent + ":" + padding));
+                }
+                // Every fan-out also writes to the stalled client: if that held the thread, this would time out.
+                for (int i = burstEnd - BURST; i < burstEnd; i++) {
+                    assertEquals(message(topic, "alice", i + ":" + padding), alice.next(), "alice's frame " + i);
+                }
+            }
+
+            StalledClient.Ending ending = stalled.readUntilClosed(Duration.ofSeconds(40));
+            assertTrue(ending.textFrames() < messages, "the stalled client was dropped, not buffered for: " + ending);
+            assertTrue(ending.closeCode() == 1008 || ending.closeCode() == 1011 || ending.closeCode() == StalledClient.Ending.NO_CLOSE_FRAME,
+                    "closed as too slow or timed out: " + ending);
+            alice.expectNothingBeforePong();
+        }
+    }
+
+    private static String send(String topic, String text) {
+        return "{\"type\":\"send\",\"room\":\"" + topic + "\",\"text\":\"" + text + "\"}";
+    }
+
+    private static String message(String topic, String user, String text) {
+        return "{\"type\":\"message\",\"room\":\"" + topic + "\",\"user\":\"" + user + "\",\"text\":\"" + text + "\"}";
+    }
+}
