@@ -106,6 +106,23 @@ final class SendWindow {
         return payloadBytes + (payloadBytes < 126 ? 2 : payloadBytes < 65_536 ? 4 : 10);
     }
 
+    /** The last text measured: a fan-out hands the same text to every subscriber of a topic in a row. */
+    private static volatile Measured lastMeasured = new Measured("", 0);
+
+    private record Measured(String text, long bytes) {
+    }
+
+    /** @return the size on the wire of a text frame, measured once for a text written to many clients in a row */
+    static long textFrameBytes(String text) {
+        Measured last = lastMeasured;
+        if (last.text() == text) {
+            return last.bytes();
+        }
+        long bytes = frameBytes(utf8Length(text));
+        lastMeasured = new Measured(text, bytes);
+        return bytes;
+    }
+
     /** @return the UTF-8 length of a text, without encoding it */
     static long utf8Length(String text) {
         int length = text.length();

@@ -159,7 +159,7 @@ final class SessionOutbound implements Outbound {
         if (blocking == null) {
             return false;
         }
-        long bytes = SendWindow.frameBytes(SendWindow.utf8Length(frame.text));
+        long bytes = SendWindow.textFrameBytes(frame.text);
         if (!window.reserve(bytes)) {
             return false;
         }
@@ -193,7 +193,7 @@ final class SessionOutbound implements Outbound {
 
     /** @return true when the write is in flight and its completion will continue the loop */
     private boolean startWrite(Frame frame) {
-        window.wrote(SendWindow.frameBytes(SendWindow.utf8Length(frame.text)));
+        window.wrote(SendWindow.textFrameBytes(frame.text));
         frame.writer = Thread.currentThread();
         try {
             remote.sendText(frame.text, result -> written(frame, result));

@@ -137,4 +137,15 @@ class SendWindowTest {
         assertEquals("héllo €𝄞".getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
                 SendWindow.utf8Length("héllo €𝄞"));
     }
+
+    @Test
+    void measuresEachTextCorrectlyWhetherOrNotItWasMeasuredJustBefore() {
+        String ascii = "x".repeat(100);
+        String other = "é".repeat(100);
+
+        assertEquals(SendWindow.frameBytes(100), SendWindow.textFrameBytes(ascii));
+        assertEquals(SendWindow.frameBytes(100), SendWindow.textFrameBytes(ascii));
+        assertEquals(SendWindow.frameBytes(200), SendWindow.textFrameBytes(other));
+        assertEquals(SendWindow.frameBytes(100), SendWindow.textFrameBytes(new String(ascii)));
+    }
 }

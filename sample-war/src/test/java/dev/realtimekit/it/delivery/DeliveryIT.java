@@ -74,6 +74,27 @@ class DeliveryIT {
     }
 
     @Test
+    void aClientThatKeepsUpIsPingedEveryHalfWindowBecauseItsPongsReopenTheWindow() throws Exception {
+        String topic = "private-user-" + UUID.randomUUID();
+        String owner = topic.substring("private-user-".length());
+        try (WsClient alice = WsClient.connect(base, topic, owner + ":alice")) {
+            String padding = "z".repeat(2_000);
+            int bursts = 40;
+            for (int burst = 0; burst < bursts; burst++) {
+                // 6 KB: within the 8 KB window; half of it used, so the server pings once per burst.
+                for (int i = 0; i < 3; i++) {
+                    alice.send(send(topic, burst + "." + i + ":" + padding));
+                }
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(message(topic, "alice", burst + "." + i + ":" + padding), alice.next());
+                }
+            }
+            // Without pongs that reopen the window the server pings at most once a second.
+            assertTrue(alice.pings() >= bursts / 2, "pings: " + alice.pings() + " for " + bursts + " bursts");
+        }
+    }
+
+    @Test
     void aClientThatStopsReadingDelaysNobodyAndIsDisconnected() throws Exception {
         String topic = "private-user-" + UUID.randomUUID();
         String owner = topic.substring("private-user-".length());

@@ -32,6 +32,7 @@ public final class WsClient implements AutoCloseable {
 
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
     private final WebSocket socket;
 
     private WsClient(WebSocket.Builder builder, URI uri) throws Exception {
@@ -177,6 +178,11 @@ public final class WsClient implements AutoCloseable {
     }
 
     /** @return the close code the server sent; fails the test if the connection is not closed in time */
+    /** @return the WebSocket pings the server has sent this client so far */
+    public int pings() {
+        return pings.get();
+    }
+
     public int awaitCloseCode() throws Exception {
         return closeCode.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
@@ -196,6 +202,14 @@ public final class WsClient implements AutoCloseable {
                 frames.add(partial.toString());
                 partial.setLength(0);
             }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
+            pings.incrementAndGet();
+            // The JDK answers every ping with a pong by itself; only demand is up to us.
             webSocket.request(1);
             return null;
         }
