@@ -183,6 +183,18 @@ public final class WsClient implements AutoCloseable {
         return pings.get();
     }
 
+    /** @return whether at least {@code count} pings arrived within the time given (each is answered with a pong) */
+    public boolean awaitPings(int count, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (pings.get() < count) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
+    }
+
     public int awaitCloseCode() throws Exception {
         return closeCode.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
