@@ -13,7 +13,9 @@
 # and <UTC timestamp>.machine.txt (the machine, the versions, the settings). Logs: bench/target/logs/.
 #
 # Environment (all optional):
-#   TARGETS          targets to run, in order (default "kit baseline socketio")
+#   TARGETS          targets to run, in order (default "kit baseline socketio"); also kit-async: the kit
+#                    with realtime.send-window-bytes=0 (every frame written asynchronously, as before the
+#                    send window), for before/after figures from one run
 #   WORKLOADS        workloads to run on each target (default "W1 W2 W3 W4"; W4 runs on kit and baseline only)
 #   KIT_PORTS        the kit nodes' HTTP ports (default "9080 9081")
 #   BASELINE_PORTS   the baseline servers' HTTP ports (default "9180 9181")
@@ -201,10 +203,12 @@ liberty_pid() {   # the PID Liberty records for server $2 of user dir $1
 
 # --- targets ----------------------------------------------------------------------------------
 
-kit_env() { env BUILD= REDIS_URL="redis://127.0.0.1:$redis_port" NODE_PORTS="${kit_ports[*]}" CLUSTER_DIR="$work/kit-cluster" "$@"; }
+kit_extra_env=()   # REALTIME_* settings of the kit variant that runs
+kit_env() { env BUILD= REDIS_URL="redis://127.0.0.1:$redis_port" NODE_PORTS="${kit_ports[*]}" CLUSTER_DIR="$work/kit-cluster" ${kit_extra_env[@]+"${kit_extra_env[@]}"} "$@"; }
 
 start_kit() {
   check_ports_free "${kit_ports[@]}"
+  [[ "${FUNCNAME[1]}" == start_kit-async ]] || kit_extra_env=()
   current=kit
   kit_env "$root/sample-war/cluster.sh" start > "$logs/kit-cluster.log" 2>&1 \
     || die "sample-war/cluster.sh start failed (see $logs/kit-cluster.log and $work/kit-cluster/servers/node-*/logs/)"
@@ -213,6 +217,19 @@ start_kit() {
 
 stop_kit() {
   kit_env "$root/sample-war/cluster.sh" stop >> "$logs/kit-cluster.log" 2>&1 || say "cluster.sh stop failed (see $logs/kit-cluster.log)"
+}
+
+# The kit with every frame written asynchronously (realtime.send-window-bytes=0): the outbound path
+# before the send window, measured in the same run.
+start_kit-async() {
+  kit_extra_env=(REALTIME_SEND_WINDOW_BYTES=0)
+  start_kit
+  current=kit-async
+}
+
+stop_kit-async() {
+  stop_kit
+  kit_extra_env=()
 }
 
 baseline_dir="$work/baseline-usr"
@@ -314,7 +331,7 @@ cleanup() {
 urls_of() {
   local p sep="" out=""
   case $1 in
-    kit) for p in "${kit_ports[@]}"; do out+="${sep}ws://127.0.0.1:$p/chat/ws/"; sep=,; done ;;
+    kit | kit-async) for p in "${kit_ports[@]}"; do out+="${sep}ws://127.0.0.1:$p/chat/ws/"; sep=,; done ;;
     baseline) for p in "${baseline_ports[@]}"; do out+="${sep}ws://127.0.0.1:$p/baseline/ws/"; sep=,; done ;;
     socketio) for p in "${socketio_ports[@]}"; do out+="${sep}ws://127.0.0.1:$p/socket.io/"; sep=,; done ;;
   esac
@@ -336,7 +353,7 @@ run_workload() {
 check_target_names() {
   local t
   for t in "${targets[@]}"; do
-    [[ "$t" =~ ^(kit|baseline|socketio)$ ]] || die "unknown target '$t' (kit, baseline, socketio)"
+    [[ "$t" =~ ^(kit|kit-async|baseline|socketio)$ ]] || die "unknown target '$t' (kit, kit-async, baseline, socketio)"
   done
   for t in "${kit_ports[@]}" "${baseline_ports[@]}" "${socketio_ports[@]}"; do
     [[ "$t" =~ ^[0-9]+$ ]] || die "'$t' is not a port"
@@ -389,7 +406,7 @@ main() {
   for t in "${targets[@]}"; do
     start_target "$t"
     for w in "${workloads[@]}"; do
-      if [[ "$w" == W4 && "$t" == socketio ]]; then continue; fi
+      if [[ "$w" == W4 && "$t" =~ ^(socketio|kit-async)$ ]]; then continue; fi
       run_workload "$t" "$w" || failed+=("$t/$w")
     done
     stop_current
