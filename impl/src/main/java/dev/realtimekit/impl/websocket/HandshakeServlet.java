@@ -12,6 +12,8 @@ import java.util.concurrent.TimeoutException;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerContainer;
@@ -91,7 +93,7 @@ final class HandshakeServlet extends HttpServlet {
                 .configurator(new SingleInstance(endpoint))
                 .build();
         try {
-            container.upgradeHttpToWebSocket(request, response, endpointConfig, Map.of("topic", topic));
+            container.upgradeHttpToWebSocket(new WithoutNewSession(request), response, endpointConfig, Map.of("topic", topic));
         } catch (DeploymentException | RuntimeException e) {
             dispatcher.abandon(connection);
             Messages.unexpected("the WebSocket upgrade", e);
@@ -173,6 +175,28 @@ final class HandshakeServlet extends HttpServlet {
         }
         response.setContentType("text/plain;charset=UTF-8");
         response.getWriter().write(HandlerException.reasonPhrase(status));
+    }
+
+    /**
+     * The handshake request as the container sees it during the upgrade, except that asking it for
+     * the HTTP session creates none: Liberty asks for one on every upgrade (for
+     * {@code HandshakeRequest.getHttpSession()}), which the kit never uses, and each would stay in
+     * memory with the connection for the session timeout. An existing session is still returned.
+     */
+    private static final class WithoutNewSession extends HttpServletRequestWrapper {
+        WithoutNewSession(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public HttpSession getSession() {
+            return super.getSession(false);
+        }
+
+        @Override
+        public HttpSession getSession(boolean create) {
+            return super.getSession(false);
+        }
     }
 
     /** Hands the container the endpoint instance prepared for this handshake. */
