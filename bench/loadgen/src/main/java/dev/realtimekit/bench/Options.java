@@ -12,7 +12,7 @@ final class Options {
 
     static final String USAGE = """
             usage: java -jar realtime-kit-bench-loadgen.jar
-              --target kit|baseline|socketio      label written into the results
+              --target NAME                       label written into the results (kit, kit-async, baseline, socketio, ...)
               --protocol kit|socketio             wire protocol to speak (baseline speaks the kit protocol)
               --urls URL[,URL...]                 node base URLs; clients round-robin over them
               --workload W1|W2|W3|W4
@@ -50,7 +50,10 @@ final class Options {
     final int clientThreads;
 
     private Options(Map<String, String> v) {
-        target = oneOf(v, "target", Set.of("kit", "baseline", "socketio"));
+        target = required(v, "target");
+        if (!target.matches("[a-z0-9][a-z0-9-]*")) {
+            throw new IllegalArgumentException("--target must be a label of lowercase letters, digits and '-', not " + target);
+        }
         protocol = oneOf(v, "protocol", Set.of("kit", "socketio"));
         urls = List.of(required(v, "urls").split(","));
         for (String url : urls) {

@@ -72,4 +72,13 @@ class OptionsTest {
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }
+
+    @Test
+    void theTargetIsAnyLowercaseLabel() {
+        String[] args = REQUIRED.clone();
+        args[1] = "kit-async";
+        assertEquals("kit-async", Options.parse(args).target);
+        args[1] = "Kit Async";
+        assertThrows(IllegalArgumentException.class, () -> Options.parse(args));
+    }
 }

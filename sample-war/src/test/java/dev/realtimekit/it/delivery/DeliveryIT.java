@@ -104,8 +104,9 @@ class DeliveryIT {
         String owner = topic.substring("private-user-".length());
         try (StalledClient stalled = StalledClient.connect(WsClient.uri(base, topic, owner + ":stalled"));
                 WsClient alice = WsClient.connect(base, topic, owner + ":alice")) {
-            // 1,500 frames of 4 KB: far more than the stalled client's socket buffers and its send queue (1,024 frames).
-            int messages = 1_500;
+            // 3,000 frames of 4 KB (12 MB): more than the stalled client's send queue (1,024 frames) and the
+            // socket buffers together (Linux grows a loopback send buffer up to 4 MB).
+            int messages = 3_000;
             String padding = "y".repeat(4_000);
             for (int sent = 0; sent < messages; ) {
                 int burstEnd = Math.min(messages, sent + BURST);
