@@ -160,11 +160,6 @@ public final class Dispatcher<C, E, U> {
         connection.inbound().submit(() -> disconnect(connection));
     }
 
-    /** @return the application's executor, which handler code and the kit's own deferred work run on */
-    public Executor executor() {
-        return executor;
-    }
-
     /** @return the number of connections not yet fully closed (onDisconnect pending or running included) */
     public int openConnections() {
         return open.size();

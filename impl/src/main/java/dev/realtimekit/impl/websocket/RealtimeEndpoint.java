@@ -38,7 +38,7 @@ final class RealtimeEndpoint extends Endpoint {
         session.addMessageHandler(String.class, text -> dispatcher.message(connection, text));
         session.addMessageHandler(ByteBuffer.class, bytes -> dispatcher.binaryMessage(connection));
         SessionOutbound outbound = new SessionOutbound(session, config.sendQueueCapacity(), config.sendTimeoutMs(),
-                config.sendWindowBytes(), dispatcher.executor());
+                config.sendWindowBytes());
         session.addMessageHandler(PongMessage.class, pong -> outbound.pong(pong.getApplicationData()));
         dispatcher.opened(connection, outbound);
         opened = true;

@@ -14,9 +14,6 @@ import java.security.SecureRandom;
  * WebSocket ping: its pong can only come back after the client has read everything written before
  * it, so when the pong arrives the bytes written up to the ping are confirmed. Each ping carries a
  * fresh random payload, so a client cannot confirm bytes it has not read by sending pongs of its own.
- * Room for one ping is always kept, so a writer whose next frame does not fit can always ask for a
- * pong. Bytes written asynchronously count as unconfirmed too: after them, blocking writes resume only
- * once a later ping is answered.
  *
  * <p>Thread-safe: the connection's single writer writes and pings, the container's read thread
  * reports pongs.
@@ -26,11 +23,11 @@ final class SendWindow {
     private static final SecureRandom NONCES = new SecureRandom();
     /** Payload length of our pings: a random nonce only. */
     static final int PING_PAYLOAD = 8;
-    /** Room always kept in the window for a ping, so that one can be sent whenever a frame does not fit. */
-    static final long PING_FRAME = frameBytes(PING_PAYLOAD);
+    /** A ping that is this old without its pong may be replaced (the client may not answer pings at all). */
+    private static final long PING_RETRY_NANOS = 1_000_000_000L;
 
     private final long window;
-    /** Bytes written to the client so far (frames and pings, counted with their WebSocket header). */
+    /** Bytes written to the client so far (frames and pings, estimated with the WebSocket header). */
     private long written;
     /** Bytes the client has proven to have read. */
     private long confirmed;
@@ -38,45 +35,44 @@ final class SendWindow {
     private long pingNonce;
     /** What the outstanding ping confirms once answered. */
     private long pingCovers;
+    private long pingSentAt;
 
     /** @param window bytes a client may be behind; 0 never allows blocking writes */
     SendWindow(long window) {
         this.window = window;
     }
 
-    /** @return whether a frame of this size can ever be written with a blocking write (else it must go asynchronously) */
-    boolean fits(long bytes) {
-        return bytes <= window - PING_FRAME;
-    }
-
     /**
-     * Reserves room for a blocking write of this many bytes, keeping room for one ping.
+     * Reserves room for a blocking write of this many bytes.
      *
-     * @return true when the frame fits now (the bytes count as written); false when it must wait for a
-     *     pong or be written asynchronously
+     * @return true when the frame fits in the window (the bytes now count as written); false when it
+     *     must be written asynchronously
      */
     synchronized boolean reserve(long bytes) {
-        if (written + bytes - confirmed > window - PING_FRAME) {
+        if (written + bytes - confirmed > window) {
             return false;
         }
         written += bytes;
         return true;
     }
 
-    /** Counts bytes written to the client asynchronously: they are not confirmed before a later ping is answered. */
+    /** Counts bytes written to the client asynchronously. */
     synchronized void wrote(long bytes) {
         written += bytes;
     }
 
     /**
-     * Decides whether the writer should ping now: when no ping is outstanding, the ping fits in the
-     * window, and half the window is used (or {@code now}: a frame is waiting for room).
+     * Decides whether the writer should ping now: when half the window is used, no ping is
+     * outstanding (or the outstanding one is stale), and the ping itself fits in the window.
      *
-     * @return the ping's payload (its frame now counts as written), or null when no ping is due
+     * @return the ping's payload, or null when no ping is due
      */
-    synchronized ByteBuffer pingIfDue(boolean now) {
+    synchronized ByteBuffer pingIfDue(long nowNanos) {
         long behind = written - confirmed;
-        if (window == 0 || pingNonce != 0 || behind + PING_FRAME > window || (!now && behind < window / 2)) {
+        if (window == 0 || behind < window / 2 || behind + frameBytes(PING_PAYLOAD) > window) {
+            return null;
+        }
+        if (pingNonce != 0 && nowNanos - pingSentAt < PING_RETRY_NANOS) {
             return null;
         }
         long nonce;
@@ -85,28 +81,19 @@ final class SendWindow {
         } while (nonce == 0);
         pingNonce = nonce;
         pingCovers = written;
-        written += PING_FRAME;
+        pingSentAt = nowNanos;
+        written += frameBytes(PING_PAYLOAD);
         return ByteBuffer.allocate(PING_PAYLOAD).putLong(0, nonce);
     }
 
-    /** @return whether a ping is waiting for its pong */
-    synchronized boolean pingOutstanding() {
-        return pingNonce != 0;
-    }
-
-    /**
-     * A pong arrived; it confirms the bytes written before our ping only if it echoes that ping.
-     *
-     * @return true when it confirmed bytes (the window widened)
-     */
-    synchronized boolean pong(ByteBuffer payload) {
+    /** A pong arrived; it confirms the bytes written before our ping only if it echoes that ping. */
+    synchronized void pong(ByteBuffer payload) {
         if (pingNonce == 0 || payload == null || payload.remaining() != PING_PAYLOAD
                 || payload.getLong(payload.position()) != pingNonce) {
-            return false;
+            return;
         }
         confirmed = Math.max(confirmed, pingCovers);
         pingNonce = 0;
-        return true;
     }
 
     /** @return the bytes written and not yet confirmed */

@@ -6,11 +6,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.websocket.CloseReason;
@@ -26,37 +22,23 @@ import dev.realtimekit.impl.i18n.Messages;
  * in progress at a time (containers refuse a second write while one is in progress); whichever thread
  * queues a frame into an empty queue becomes the writer and writes until the queue is empty.
  *
- * <p>A blocking write costs a fraction of an asynchronous one on Liberty (no hand-off to the selector
- * and back through the executor per frame), but has no timeout, so it is only used within the
- * client's {@link SendWindow}: everything it has not proven to have read (by answering a ping) fits
- * in the socket's send buffer, so the write cannot wait for the client. A frame that does not fit
- * waits, with the ones behind it, for the pong of the outstanding ping, which resumes the writer on
- * the thread that read it; the window is small, so a writer never keeps a thread for long. A pong
- * that takes longer than {@value #PONG_WAIT_MS} ms (a client that stopped reading, or never answers
- * pings), and a frame larger than the window, switch the session to asynchronous writes with the
- * send timeout for good.
+ * <p>Two ways to write. A blocking write costs a fraction of an asynchronous one on Liberty (no
+ * hand-off to the selector and back through the executor per frame), but has no timeout, so it is
+ * only used while the client is within its {@link SendWindow}: everything it has not proven to have
+ * read (by answering a ping) fits in the socket's send buffer, so the write cannot block on it. Past
+ * the window, and after {@value #BLOCKING_WRITES_PER_TURN} frames in one turn (so that a busy
+ * connection does not keep a fan-out thread to itself), the next frame is written asynchronously with
+ * the send timeout, and its completion continues the loop.
  *
  * <p>No thread ever waits for a slow client: a client whose queue overflows is disconnected (1008),
- * and an asynchronous write that takes longer than the send timeout fails and closes the session.
+ * and a write that takes longer than the send timeout fails and closes the session.
  */
 final class SessionOutbound implements Outbound {
 
     static final int SLOW_CONSUMER = 1008;
     static final String SLOW_CONSUMER_REASON = "Send queue overflow";
-    /** How long a writer waits for a pong before it writes asynchronously, from then on. */
-    static final long PONG_WAIT_MS = 1_000;
-
-    /** What the writer's loop does after one frame. */
-    private enum Step {
-        /** The frame is written (or failed): go on with the next one. */
-        NEXT,
-        /** An asynchronous write is in flight: its completion goes on. */
-        IN_FLIGHT,
-        /** The frame waits for a pong: the pong, or the pong timer, goes on. */
-        PARKED,
-        /** Look at the same frame again. */
-        AGAIN
-    }
+    /** Blocking writes one writer does in a row before it hands the rest to an asynchronous write. */
+    static final int BLOCKING_WRITES_PER_TURN = 64;
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
@@ -72,34 +54,12 @@ final class SessionOutbound implements Outbound {
     private volatile boolean closed;
     /** True after an overflow: queued data frames are dropped so the close goes out at once. */
     private volatile boolean dropping;
-    /** The frame waiting for a pong, if any; whoever takes it out becomes the writer. */
-    private final AtomicReference<Frame> parked = new AtomicReference<>();
-    /** Counts parkings, so that a pong timer knows whether the frame it watches is still waiting for the same pong. */
-    private final AtomicLong parkings = new AtomicLong();
-    private final Executor pongTimer;
-    /** Set when a pong took too long, or a frame did not fit in the window: every frame goes asynchronously from then on. */
-    private volatile boolean asynchronousOnly;
 
     /**
      * @param windowBytes bytes the client may be behind its last answered ping while frames are still
      *     written with blocking writes; 0 writes every frame asynchronously
      */
     SessionOutbound(Session session, int capacity, long sendTimeoutMs, long windowBytes) {
-        this(session, capacity, sendTimeoutMs, windowBytes, Runnable::run);
-    }
-
-    /**
-     * @param executor where a writer that stopped waiting for a pong goes on (the application's
-     *     managed executor: the container's calls want its context)
-     */
-    SessionOutbound(Session session, int capacity, long sendTimeoutMs, long windowBytes, Executor executor) {
-        this(CompletableFuture.delayedExecutor(PONG_WAIT_MS, TimeUnit.MILLISECONDS, executor), session, capacity,
-                sendTimeoutMs, windowBytes);
-    }
-
-    /** @param pongTimer runs a task {@value #PONG_WAIT_MS} ms later (tests run it when they choose) */
-    SessionOutbound(Executor pongTimer, Session session, int capacity, long sendTimeoutMs, long windowBytes) {
-        this.pongTimer = pongTimer;
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.remote.setSendTimeout(sendTimeoutMs);
@@ -108,14 +68,9 @@ final class SessionOutbound implements Outbound {
         this.capacity = capacity;
     }
 
-    /** The client answered a ping (container read thread): widens the window and resumes a waiting writer here. */
+    /** The client answered a ping (container read thread); may widen the window for blocking writes. */
     void pong(ByteBuffer payload) {
-        if (window.pong(payload)) {
-            Frame frame = parked.getAndSet(null);
-            if (frame != null) {
-                drain(frame);
-            }
-        }
+        window.pong(payload);
     }
 
     @Override
@@ -182,89 +137,49 @@ final class SessionOutbound implements Outbound {
         }
     }
 
-    /** The writer's loop: runs until the queue is empty, an asynchronous write is in flight, or a frame waits for a pong. */
+    /** The writer's loop: runs until the queue is empty or an asynchronous write is in flight. */
     private void writeQueued() {
-        drain(queue.poll());
-    }
-
-    private void drain(Frame first) {
-        Frame frame = first;
-        while (true) {
-            Step step = Step.NEXT;
+        int blockingWrites = 0;
+        do {
+            Frame frame = queue.poll();
             if (frame.close != null) {
                 closeSession(frame);
             } else if (closed || dropping) {
                 frame.fail(new IOException("Connection closed"));
-            } else {
-                step = write(frame);
-            }
-            if (step == Step.IN_FLIGHT || step == Step.PARKED) {
+            } else if (blockingWrites < BLOCKING_WRITES_PER_TURN && writeBlocking(frame)) {
+                blockingWrites++;
+            } else if (startWrite(frame)) {
                 return;
             }
-            if (step == Step.NEXT) {
-                if (size.decrementAndGet() == 0) {
-                    return;
-                }
-                frame = queue.poll();
-            }
-        }
+        } while (size.decrementAndGet() > 0);
     }
 
-    private Step write(Frame frame) {
-        if (blocking != null && !asynchronousOnly) {
-            long bytes = SendWindow.textFrameBytes(frame.text);
-            if (!window.fits(bytes)) {
-                asynchronousOnly = true;
-            } else if (window.reserve(bytes)) {
-                return writeBlocking(frame);
-            } else {
-                return park(frame);
-            }
+    /** @return true when the frame was handled (written, or failed and the session closed); false: write it asynchronously */
+    private boolean writeBlocking(Frame frame) {
+        if (blocking == null) {
+            return false;
         }
-        return startWrite(frame) ? Step.IN_FLIGHT : Step.NEXT;
-    }
-
-    private Step writeBlocking(Frame frame) {
+        long bytes = SendWindow.textFrameBytes(frame.text);
+        if (!window.reserve(bytes)) {
+            return false;
+        }
         try {
             blocking.sendText(frame.text);
         } catch (IllegalStateException e) {
             // The container is writing a frame of its own (a pong, a close): leave this one to the asynchronous path.
-            asynchronousOnly = true;
-            return startWrite(frame) ? Step.IN_FLIGHT : Step.NEXT;
+            return false;
         } catch (IOException | RuntimeException e) {
             failWrite(frame, e);
-            return Step.NEXT;
+            return true;
         }
         frame.complete();
-        ping(false);
-        return Step.NEXT;
+        ping();
+        return true;
     }
 
-    /** The frame does not fit in the window yet: it waits for the pong of the outstanding (or a new) ping. */
-    private Step park(Frame frame) {
-        ping(true);
-        if (!window.pingOutstanding()) {
-            asynchronousOnly = true; // the ping failed: no pong will come
-            return Step.AGAIN;
-        }
-        long parking = parkings.incrementAndGet();
-        parked.set(frame);
-        // A pong that came before the frame was parked found nothing to resume.
-        if (!window.pingOutstanding() && parked.compareAndSet(frame, null)) {
-            return Step.AGAIN;
-        }
-        pongTimer.execute(() -> {
-            if (parkings.get() == parking && parked.compareAndSet(frame, null)) {
-                asynchronousOnly = true;
-                drain(frame);
-            }
-        });
-        return Step.PARKED;
-    }
-
-    /** Pings the client when half the window is used ({@code now}: when a frame is waiting), unless a ping is outstanding. */
-    private void ping(boolean now) {
-        ByteBuffer payload = window.pingIfDue(now);
+    /** Pings the client when half the window is used, so that its pong widens the window before it is full. */
+    private void ping() {
+        ByteBuffer payload = window.pingIfDue(System.nanoTime());
         if (payload == null) {
             return;
         }
@@ -272,7 +187,6 @@ final class SessionOutbound implements Outbound {
             blocking.sendPing(payload);
         } catch (IOException | RuntimeException e) {
             // No pong will widen the window: frames go asynchronously, which is slower but just as correct.
-            asynchronousOnly = true;
             Messages.LOG.fine(() -> "Ping failed on session " + session.getId() + ": " + e);
         }
     }

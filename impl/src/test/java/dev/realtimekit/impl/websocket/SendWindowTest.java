@@ -13,81 +13,58 @@ import org.junit.jupiter.api.Test;
 
 class SendWindowTest {
 
-    private static final long PING = SendWindow.PING_FRAME;
-
     @Test
-    void allowsBlockingWritesUntilOnlyRoomForAPingIsLeft() {
+    void allowsBlockingWritesUntilTheWindowIsFull() {
         SendWindow window = new SendWindow(100);
 
         assertTrue(window.reserve(60));
-        assertTrue(window.reserve(40 - PING));
-        assertFalse(window.reserve(1), "the ping's room stays free");
-        assertEquals(100 - PING, window.behind());
-        assertNotNull(window.pingIfDue(true), "a ping always fits");
-    }
-
-    @Test
-    void aFrameLargerThanTheWindowNeverFits() {
-        SendWindow window = new SendWindow(100);
-
-        assertTrue(window.fits(100 - PING));
-        assertFalse(window.fits(100 - PING + 1));
+        assertTrue(window.reserve(40));
+        assertFalse(window.reserve(1), "101 bytes unconfirmed would exceed the window");
+        assertEquals(100, window.behind());
     }
 
     @Test
     void aZeroWindowNeverAllowsBlockingWritesNorPings() {
         SendWindow window = new SendWindow(0);
 
-        assertFalse(window.fits(1));
         assertFalse(window.reserve(1));
         window.wrote(1_000);
-        assertNull(window.pingIfDue(true));
+        assertNull(window.pingIfDue(0));
     }
 
     @Test
     void pingsOnceHalfTheWindowIsUsedAndItsPongConfirmsWhatWasWrittenBeforeIt() {
         SendWindow window = new SendWindow(100);
         assertTrue(window.reserve(49));
-        assertNull(window.pingIfDue(false), "under half the window: no ping yet");
+        assertNull(window.pingIfDue(0), "under half the window: no ping yet");
         assertTrue(window.reserve(1));
 
-        ByteBuffer ping = window.pingIfDue(false);
+        ByteBuffer ping = window.pingIfDue(0);
         assertNotNull(ping);
         assertEquals(SendWindow.PING_PAYLOAD, ping.remaining());
-        assertTrue(window.pingOutstanding());
-        assertNull(window.pingIfDue(true), "one ping outstanding at a time");
+        assertNull(window.pingIfDue(1), "one ping outstanding at a time");
         assertTrue(window.reserve(30));
 
-        assertTrue(window.pong(ping.duplicate()));
+        window.pong(ping.duplicate());
 
-        assertFalse(window.pingOutstanding());
         // The 50 bytes before the ping are confirmed; the ping's own frame and the 30 after it are not.
-        assertEquals(30 + PING, window.behind());
-    }
-
-    @Test
-    void pingsAtOnceWhenAFrameIsWaiting() {
-        SendWindow window = new SendWindow(100);
-        assertTrue(window.reserve(10));
-
-        assertNotNull(window.pingIfDue(true));
+        assertEquals(30 + SendWindow.frameBytes(SendWindow.PING_PAYLOAD), window.behind());
     }
 
     @Test
     void aPongThatDoesNotEchoOurPingConfirmsNothing() {
         SendWindow window = new SendWindow(100);
         assertTrue(window.reserve(60));
-        ByteBuffer ping = window.pingIfDue(false);
+        ByteBuffer ping = window.pingIfDue(0);
         long behind = window.behind();
 
         ByteBuffer forged = ByteBuffer.allocate(SendWindow.PING_PAYLOAD).putLong(0, ping.getLong(0) + 1);
-        assertFalse(window.pong(forged));
-        assertFalse(window.pong(ByteBuffer.allocate(0)));
-        assertFalse(window.pong(ByteBuffer.allocate(16)));
-        assertFalse(window.pong(null));
+        window.pong(forged);
+        window.pong(ByteBuffer.allocate(0));
+        window.pong(ByteBuffer.allocate(16));
+        window.pong(null);
 
         assertEquals(behind, window.behind());
-        assertTrue(window.pingOutstanding());
     }
 
     @Test
@@ -95,7 +72,7 @@ class SendWindowTest {
         SendWindow window = new SendWindow(100);
         assertTrue(window.reserve(80));
 
-        assertFalse(window.pong(ByteBuffer.allocate(SendWindow.PING_PAYLOAD)));
+        window.pong(ByteBuffer.allocate(SendWindow.PING_PAYLOAD));
 
         assertEquals(80, window.behind());
     }
@@ -104,12 +81,12 @@ class SendWindowTest {
     void aPongConfirmsOnlyOnce() {
         SendWindow window = new SendWindow(100);
         assertTrue(window.reserve(60));
-        ByteBuffer ping = window.pingIfDue(false);
-        assertTrue(window.pong(ping.duplicate()));
+        ByteBuffer ping = window.pingIfDue(0);
+        window.pong(ping.duplicate());
         assertTrue(window.reserve(60));
         long behind = window.behind();
 
-        assertFalse(window.pong(ping.duplicate()));
+        window.pong(ping.duplicate());
 
         assertEquals(behind, window.behind(), "a replayed pong must not confirm the bytes written after it");
     }
@@ -118,22 +95,37 @@ class SendWindowTest {
     void eachPingHasAFreshPayload() {
         SendWindow window = new SendWindow(100);
         assertTrue(window.reserve(60));
-        ByteBuffer first = window.pingIfDue(false);
+        ByteBuffer first = window.pingIfDue(0);
         window.pong(first.duplicate());
         assertTrue(window.reserve(60));
 
-        ByteBuffer second = window.pingIfDue(false);
+        ByteBuffer second = window.pingIfDue(0);
 
         assertNotEquals(first.getLong(0), second.getLong(0));
     }
 
     @Test
-    void bytesWrittenAsynchronouslyLeaveNoRoomForBlockingWrites() {
+    void replacesAPingThatWasNeverAnswered() {
         SendWindow window = new SendWindow(100);
-        window.wrote(200);
+        assertTrue(window.reserve(60));
+        ByteBuffer first = window.pingIfDue(0);
+        assertNull(window.pingIfDue(999_000_000L));
 
-        assertFalse(window.reserve(1));
-        assertNull(window.pingIfDue(true), "not even a ping: the socket buffer may be full");
+        ByteBuffer second = window.pingIfDue(1_000_000_000L);
+
+        assertNotNull(second);
+        window.pong(first.duplicate());
+        assertEquals(60 + 2 * SendWindow.frameBytes(SendWindow.PING_PAYLOAD), window.behind(), "the replaced ping confirms nothing");
+        window.pong(second.duplicate());
+        assertEquals(SendWindow.frameBytes(SendWindow.PING_PAYLOAD), window.behind());
+    }
+
+    @Test
+    void noPingWhenThePingItselfWouldNotFit() {
+        SendWindow window = new SendWindow(100);
+        assertTrue(window.reserve(95));
+
+        assertNull(window.pingIfDue(0));
     }
 
     @Test

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -24,14 +23,12 @@ class SessionOutboundWindowTest {
 
     /** A 10-character frame: 12 bytes on the wire. */
     private static final long FRAME = SendWindow.frameBytes(10);
-    private static final long WINDOW = 100;
 
     private final FakeSession fake = new FakeSession();
-    private final ManualTimer pongTimer = new ManualTimer();
 
     @Test
     void writesWithBlockingWritesWhileTheClientIsWithinTheWindow() {
-        SessionOutbound out = outbound(16, 1_000);
+        SessionOutbound out = new SessionOutbound(fake.session, 16, 1000, 1_000);
 
         assertTrue(out.offer("a"));
         CompletableFuture<Void> sent = out.send("b").toCompletableFuture();
@@ -43,63 +40,59 @@ class SessionOutboundWindowTest {
     }
 
     @Test
-    void framesThatDoNotFitWaitForThePongWhichResumesTheWriter() {
-        SessionOutbound out = outbound(64, WINDOW);
-        List<String> frames = frames(12);
+    void aClientThatNeverAnswersGetsNoMoreThanTheWindowThroughBlockingWrites() {
+        long windowBytes = 100;
+        SessionOutbound out = new SessionOutbound(fake.session, 64, 1000, windowBytes);
+
+        List<String> frames = frames(30);
         frames.forEach(out::offer);
-
-        long used = fake.blockingTexts().size() * FRAME + SendWindow.PING_FRAME;
-        assertTrue(used <= WINDOW && used + FRAME > WINDOW - SendWindow.PING_FRAME,
-                "as many as fit, keeping room for a ping: " + fake.blockingTexts());
-        assertEquals(frames.subList(0, fake.blockingTexts().size()), fake.blockingTexts());
-        assertEquals(1, fake.pings().size(), "pinged when half the window was used");
-        assertEquals(0, fake.pendingWrites(), "the rest wait: no asynchronous write");
-
-        // A client that answers every ping: each pong resumes the writer until the window fills again.
-        for (int answered = 0; answered < fake.pings().size(); answered++) {
-            out.pong(fake.pings().get(answered).duplicate());
-        }
-
-        assertTrue(fake.pings().size() > 1, "the window filled again after the first pong");
-        assertEquals(frames, fake.texts(), "the pongs resumed the writer, in order");
-        assertEquals(frames, fake.blockingTexts(), "all of them blocking writes");
-        pongTimer.fire();
-        assertTrue(out.offer("after"));
-        assertEquals("after", fake.blockingTexts().get(fake.blockingTexts().size() - 1), "a late pong timer changes nothing");
-    }
-
-    @Test
-    void aClientThatNeverAnswersGetsTheRestAsynchronouslyAfterThePongWait() {
-        SessionOutbound out = outbound(64, WINDOW);
-        List<String> frames = frames(12);
-        frames.forEach(out::offer);
-        int blocking = fake.blockingTexts().size();
-
-        pongTimer.fire();
         drainWrites();
 
-        assertEquals(frames, fake.texts(), "every frame, in order");
-        assertEquals(blocking, fake.blockingTexts().size(), "no blocking write after the wait");
-        long blockingBytes = blocking * FRAME + fake.pings().size() * SendWindow.PING_FRAME;
-        assertTrue(blockingBytes <= WINDOW, "blocking writes carried " + blockingBytes + " bytes, window " + WINDOW);
-        out.pong(fake.pings().get(0).duplicate());
-        out.offer("late");
-        assertEquals(1, fake.pendingWrites(), "asynchronous from then on, even after a late pong");
+        long blockingBytes = fake.blockingTexts().stream().mapToLong(text -> SendWindow.frameBytes(text.length())).sum()
+                + fake.pings().size() * SendWindow.frameBytes(SendWindow.PING_PAYLOAD);
+        assertTrue(blockingBytes <= windowBytes, "blocking writes carried " + blockingBytes + " bytes, window " + windowBytes);
+        assertTrue(fake.blockingTexts().size() >= (windowBytes / 2) / FRAME, "blocking writes up to the window: " + fake.blockingTexts());
+        assertEquals(1, fake.pings().size(), "one ping, sent when half the window was used");
+        assertEquals(frames, fake.texts(), "every frame, in order, whichever way it was written");
     }
 
     @Test
-    void aFrameLargerThanTheWindowIsWrittenAsynchronously() {
-        SessionOutbound out = outbound(16, WINDOW);
+    void aPongThatEchoesThePingReopensTheWindow() {
+        SessionOutbound out = new SessionOutbound(fake.session, 64, 1000, 100);
+        frames(10).forEach(out::offer);
+        int blockingBefore = fake.blockingTexts().size();
+        assertEquals(1, fake.pendingWrites(), "past the window the frames go asynchronously");
 
-        out.offer("x".repeat(200));
+        out.pong(fake.pings().get(0).duplicate());
+        fake.completeWrite();
 
-        assertEquals(0, fake.blockingTexts().size());
-        assertEquals(1, fake.pendingWrites());
+        assertTrue(fake.blockingTexts().size() > blockingBefore, "blocking writes again after the pong: " + fake.blockingTexts());
+        assertEquals(frames(10), fake.texts());
+    }
+
+    @Test
+    void aWriterYieldsToAnAsynchronousWriteAfterABatchOfBlockingWrites() {
+        SessionOutbound out = new SessionOutbound(fake.session, 256, 1000, 1_000_000);
+        List<String> frames = frames(SessionOutbound.BLOCKING_WRITES_PER_TURN + 20);
+        AtomicBoolean queuedTheRest = new AtomicBoolean();
+        // While the first frame is being written, the others arrive: they queue behind it for the same writer.
+        fake.onBlockingWrite(() -> {
+            if (queuedTheRest.compareAndSet(false, true)) {
+                frames.subList(1, frames.size()).forEach(out::offer);
+            }
+        });
+
+        out.offer(frames.get(0));
+
+        assertEquals(SessionOutbound.BLOCKING_WRITES_PER_TURN, fake.blockingTexts().size());
+        assertEquals(1, fake.pendingWrites(), "the writer handed the next frame to an asynchronous write");
+        fake.completeWrite();
+        assertEquals(frames, fake.texts(), "the completion went on with the rest, in order");
     }
 
     @Test
     void aFailedBlockingWriteFailsItsFrameAndClosesTheSession() {
-        SessionOutbound out = outbound(16, 1_000);
+        SessionOutbound out = new SessionOutbound(fake.session, 16, 1000, 1_000);
         IOException broken = new IOException("broken pipe");
         fake.failBlockingWritesWith(broken);
 
@@ -113,35 +106,20 @@ class SessionOutboundWindowTest {
 
     @Test
     void aStalledClientIsClosedAsTooSlowOnceItsQueueOverflows() {
-        SessionOutbound out = outbound(8, WINDOW);
+        SessionOutbound out = new SessionOutbound(fake.session, 8, 1000, 100);
 
-        // Never pongs, never finishes an asynchronous write: the window fills, then the queue.
+        // Never pongs, never finishes the asynchronous write: the window fills, then the queue.
         boolean accepted = true;
         int offered = 0;
         while (accepted && offered < 1_000) {
             accepted = out.offer("frame-" + offered++);
         }
-        pongTimer.fire();
 
         assertFalse(accepted, "the queue is bounded");
+        fake.completeWrite();
         drainWrites();
         assertEquals(1, fake.closes().size());
         assertEquals(SessionOutbound.SLOW_CONSUMER, fake.closes().get(0).getCloseCode().getCode());
-    }
-
-    @Test
-    void aPongForgedBeforeThePingConfirmsNothing() {
-        SessionOutbound out = outbound(64, WINDOW);
-        frames(12).forEach(out::offer);
-        int blocking = fake.blockingTexts().size();
-
-        out.pong(ByteBuffer.allocate(SendWindow.PING_PAYLOAD));
-
-        assertEquals(blocking, fake.blockingTexts().size(), "still waiting for the real pong");
-    }
-
-    private SessionOutbound outbound(int capacity, long window) {
-        return new SessionOutbound(pongTimer, fake.session, capacity, 1000, window);
     }
 
     private void drainWrites() {
@@ -155,24 +133,5 @@ class SessionOutboundWindowTest {
         List<String> frames = new ArrayList<>();
         IntStream.range(0, count).forEach(i -> frames.add(String.format("frame-%04d", i)));
         return frames;
-    }
-
-    /** The pong timer, fired by the test. */
-    private static final class ManualTimer implements Executor {
-        private final List<Runnable> tasks = new ArrayList<>();
-
-        @Override
-        public synchronized void execute(Runnable task) {
-            tasks.add(task);
-        }
-
-        void fire() {
-            List<Runnable> due;
-            synchronized (this) {
-                due = List.copyOf(tasks);
-                tasks.clear();
-            }
-            due.forEach(Runnable::run);
-        }
     }
 }
