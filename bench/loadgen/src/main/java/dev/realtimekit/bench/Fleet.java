@@ -150,6 +150,15 @@ final class Fleet {
         return openPerTopic[group].get();
     }
 
+    /** @return the sockets still open, over all topics */
+    int openInAll() {
+        int open = 0;
+        for (int group = 0; group < openPerTopic.length; group++) {
+            open += open(group);
+        }
+        return open;
+    }
+
     /** Drops every socket and releases the transport's threads: the fleet is done. */
     void abortAll() {
         for (Connection c : connections) {
