@@ -208,7 +208,6 @@ kit_env() { env BUILD= REDIS_URL="redis://127.0.0.1:$redis_port" NODE_PORTS="${k
 
 start_kit() {
   check_ports_free "${kit_ports[@]}"
-  [[ "${FUNCNAME[1]}" == start_kit-async ]] || kit_extra_env=()
   current=kit
   kit_env "$root/sample-war/cluster.sh" start > "$logs/kit-cluster.log" 2>&1 \
     || die "sample-war/cluster.sh start failed (see $logs/kit-cluster.log and $work/kit-cluster/servers/node-*/logs/)"
@@ -227,10 +226,7 @@ start_kit-async() {
   current=kit-async
 }
 
-stop_kit-async() {
-  stop_kit
-  kit_extra_env=()
-}
+stop_kit-async() { stop_kit; }
 
 baseline_dir="$work/baseline-usr"
 
@@ -286,6 +282,7 @@ stop_socketio() { :; }   # the PIDs are ended by stop_current
 
 start_target() {
   server_pids=()
+  kit_extra_env=()
   say "starting $1 ..."
   "start_$1"
   say "$1: servers up (PIDs ${server_pids[*]})"
