@@ -39,8 +39,9 @@ public class ChatHandler implements MessageHandler<ClientMessage, ServerEvent, C
         if (send.room() == null || !send.room().equals(ctx.topic())) {
             throw new HandlerException(400, "Cannot send to room '" + send.room() + "' from topic '" + ctx.topic() + "'");
         }
-        if (send.text() == null || send.text().isBlank()) {
-            throw new HandlerException(400, "Message text is required");
+        if (send.text() == null) {
+            // A send without its text field is malformed, as a frame that does not parse is; an empty text is a chat line.
+            throw new HandlerException(400, "Invalid message format");
         }
         return CompletableFuture.completedFuture(
                 Optional.of(new ServerEvent.Message(send.room(), ctx.userId().name(), send.text())));

@@ -1,9 +1,13 @@
 package dev.realtimekit.impl.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -33,7 +37,10 @@ public class RealtimeConfig {
     @ConfigProperty(name = "path", defaultValue = DEFAULT_PATH)
     String path = DEFAULT_PATH;
 
-    /** How long a handshake may wait for the token validator and the topic authorizer together (then 503). */
+    /**
+     * How long a handshake's checks may take in total: the token validator, the topic authorizer and
+     * the confirmation of the topic's subscription (then 503).
+     */
     @ConfigProperty(name = "auth-timeout-ms", defaultValue = "10000")
     long authTimeoutMs = 10_000;
 
@@ -73,6 +80,61 @@ public class RealtimeConfig {
     /** How long application shutdown waits for the handlers' onDisconnect calls. */
     @ConfigProperty(name = "shutdown-timeout-ms", defaultValue = "5000")
     long shutdownTimeoutMs = 5_000;
+
+    /**
+     * Origins (e.g. {@code https://app.example.com}) whose pages may open connections, comma-separated;
+     * {@code *} allows any. Absent: only the server's own origin (the Origin's host and port equal to
+     * the Host header). A handshake from another origin is refused with 403.
+     */
+    @ConfigProperty(name = "allowed-origins")
+    Optional<String> allowedOrigins;
+
+    /** Refuse handshakes without an Origin header (403); by default non-browser clients, which send none, are let in. */
+    @ConfigProperty(name = "require-origin", defaultValue = "false")
+    boolean requireOrigin = false;
+
+    /**
+     * How often the kit pings each client; a client that has not answered (or sent anything) by the
+     * next ping is closed with 1001 and its onDisconnect runs. 0: no pings. A connection whose socket
+     * the container has not opened one interval (30 s without pings) after its handshake is dropped.
+     */
+    @ConfigProperty(name = "ping-interval-ms", defaultValue = "30000")
+    long pingIntervalMs = 30_000;
+
+    /**
+     * Messages per second one connection may send on average; 0: no limit. Excess messages are
+     * answered with the error frame "Rate limit exceeded"; refused messages count too, so a
+     * connection that keeps sending too fast is closed with 1008.
+     */
+    @ConfigProperty(name = "rate-limit-per-second", defaultValue = "100")
+    int rateLimitPerSecond = 100;
+
+    /** Messages one connection may send at once above its rate; it is closed once it is this many messages beyond its burst. */
+    @ConfigProperty(name = "rate-limit-burst", defaultValue = "200")
+    int rateLimitBurst = 200;
+
+    /** Connections one node accepts for this application; beyond it handshakes get 503 with Retry-After. 0: no limit. */
+    @ConfigProperty(name = "max-connections", defaultValue = "10000")
+    int maxConnections = 10_000;
+
+    /** Connections one user (as the token validator identifies it) may hold on one node; beyond it 429. 0: no limit. */
+    @ConfigProperty(name = "max-connections-per-user", defaultValue = "0")
+    int maxConnectionsPerUser = 0;
+
+    /**
+     * How long a handler stage may take: then the sender gets the error frame "Handler timed out"
+     * (onConnect: the connection is closed with 1011) and its next message is handled. 0: no limit.
+     */
+    @ConfigProperty(name = "handler-timeout-ms", defaultValue = "30000")
+    long handlerTimeoutMs = 30_000;
+
+    /**
+     * Bytes of text queued for one client; a client that falls further behind is closed with 1008,
+     * as for {@code send-queue-capacity}. A single frame larger than this still goes to a client that
+     * is not behind.
+     */
+    @ConfigProperty(name = "send-queue-bytes", defaultValue = "1048576")
+    long sendQueueBytes = 1_048_576;
 
     /** Redis to carry events between nodes, e.g. {@code redis://host:6379} or {@code rediss://:password@host:6380}; absent: in-JVM bus. */
     // No initializer on the optional keys: MicroProfile Config would read it as a configured value.
@@ -168,6 +230,44 @@ public class RealtimeConfig {
         return shutdownTimeoutMs;
     }
 
+    /** @return the configured origins as written ({@code *}, {@code null} or origins); empty: same origin only */
+    public List<String> allowedOrigins() {
+        return present(allowedOrigins).map(list -> Arrays.stream(list.split(",")).map(String::trim)
+                .filter(origin -> !origin.isEmpty()).toList()).orElse(List.of());
+    }
+
+    public boolean requireOrigin() {
+        return requireOrigin;
+    }
+
+    public long pingIntervalMs() {
+        return pingIntervalMs;
+    }
+
+    public int rateLimitPerSecond() {
+        return rateLimitPerSecond;
+    }
+
+    public int rateLimitBurst() {
+        return rateLimitBurst;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public int maxConnectionsPerUser() {
+        return maxConnectionsPerUser;
+    }
+
+    public long handlerTimeoutMs() {
+        return handlerTimeoutMs;
+    }
+
+    public long sendQueueBytes() {
+        return sendQueueBytes;
+    }
+
     public Optional<String> redisAddress() {
         return present(redisAddress);
     }
@@ -254,10 +354,50 @@ public class RealtimeConfig {
         if (sendWindowBytes < 0) {
             problems.add("realtime.send-window-bytes must be 0 or more, not " + sendWindowBytes);
         }
+        notNegative(problems, "realtime.ping-interval-ms", pingIntervalMs);
+        notNegative(problems, "realtime.rate-limit-per-second", rateLimitPerSecond);
+        positive(problems, "realtime.rate-limit-burst", rateLimitBurst);
+        notNegative(problems, "realtime.max-connections", maxConnections);
+        notNegative(problems, "realtime.max-connections-per-user", maxConnectionsPerUser);
+        notNegative(problems, "realtime.handler-timeout-ms", handlerTimeoutMs);
+        positive(problems, "realtime.send-queue-bytes", sendQueueBytes);
+        for (String origin : allowedOrigins()) {
+            if (!origin.equals("*") && !origin.equals("null") && normalizeOrigin(origin) == null) {
+                problems.add("realtime.allowed-origins holds '" + origin + "', which is not an origin such as https://app.example.com");
+            }
+        }
         if (idleTimeoutMs < 0) {
             problems.add("realtime.idle-timeout-ms must be 0 or more, not " + idleTimeoutMs);
         }
         return problems;
+    }
+
+    /**
+     * @return the origin as browsers send it ({@code scheme://host[:port]}, lower case, without the
+     *     scheme's default port), or null when the text is not an http(s) origin
+     */
+    public static String normalizeOrigin(String origin) {
+        URI uri;
+        try {
+            uri = new URI(origin.trim());
+        } catch (URISyntaxException e) {
+            return null;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean bare = (uri.getRawPath() == null || uri.getRawPath().isEmpty()) && uri.getRawQuery() == null
+                && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || !bare) {
+            return null;
+        }
+        int port = uri.getPort();
+        boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+        return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+    }
+
+    private static void notNegative(List<String> problems, String key, long value) {
+        if (value < 0) {
+            problems.add(key + " must be 0 or more, not " + value);
+        }
     }
 
     private static void positive(List<String> problems, String key, long value) {

@@ -25,7 +25,12 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
     private final DeferredOutbound outbound;
     private final JsonCodec codec;
     private final SerialQueue inbound;
+    /** Null when messages are not rate limited. */
+    private final RateLimiter rateLimiter;
+    private final long preparedNanos = System.nanoTime();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Guarded by this: set once the session is attached; a connection is attached or abandoned, never both. */
+    private boolean attached;
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     /** Set on the connection's serial queue only, before onConnect is called. */
     private volatile boolean connected;
@@ -33,12 +38,14 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
     /** Set once its topic subscription is confirmed before the upgrade. */
     private volatile boolean subscribed;
 
-    Connection(U userId, String topic, DeferredOutbound outbound, JsonCodec codec, SerialQueue inbound) {
+    Connection(U userId, String topic, DeferredOutbound outbound, JsonCodec codec, SerialQueue inbound,
+            RateLimiter rateLimiter) {
         this.userId = userId;
         this.topic = topic;
         this.outbound = outbound;
         this.codec = codec;
         this.inbound = inbound;
+        this.rateLimiter = rateLimiter;
     }
 
     @Override
@@ -104,8 +111,32 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
         return outbound;
     }
 
-    void attach(Outbound session) {
+    /** @return false, attaching nothing, when the connection was already abandoned or closed */
+    synchronized boolean attach(Outbound session) {
+        if (closed.get()) {
+            return false;
+        }
+        attached = true;
         outbound.attach(session);
+        return true;
+    }
+
+    /** @return true for the first call on a connection that has no session yet: it is closed from now on */
+    synchronized boolean markAbandoned() {
+        return !attached && closed.compareAndSet(false, true);
+    }
+
+    synchronized boolean isAttached() {
+        return attached;
+    }
+
+    long preparedNanos() {
+        return preparedNanos;
+    }
+
+    /** @return the rate limiter's verdict on one more message now */
+    RateLimiter.Verdict admitMessage() {
+        return rateLimiter == null ? RateLimiter.Verdict.ACCEPT : rateLimiter.take(System.nanoTime());
     }
 
     boolean isSubscribed() {

@@ -12,18 +12,24 @@ import java.util.function.Consumer;
  * registers the connection and waits for its subscription, so events can arrive before the container
  * has opened the session. They are kept, in order and bounded by the send queue capacity, and handed
  * to the session's outbound when it is attached; from then on every call goes straight through.
+ * Frames beyond the capacity, or text beyond the byte limit, close the connection as too slow (1008)
+ * once it opens.
  */
 final class DeferredOutbound implements Outbound {
 
     private final int capacity;
+    private final long maxBytes;
+    /** Guarded by this: characters of text kept so far (a lower bound of their UTF-8 bytes). */
+    private long keptChars;
     private volatile Outbound target;
     /** Guarded by this; null once attached. */
     private List<Consumer<Outbound>> pending = new ArrayList<>();
     /** Guarded by this: no more frames are taken before the attach (closed, abandoned or overflowed). */
     private boolean refusing;
 
-    DeferredOutbound(int capacity) {
+    DeferredOutbound(int capacity, long maxBytes) {
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
     }
 
     /** Hands everything kept so far to the session's outbound, in order; later calls go straight to it. */
@@ -42,7 +48,7 @@ final class DeferredOutbound implements Outbound {
         if (session == null) {
             synchronized (this) {
                 if (target == null) {
-                    return keep(opened -> opened.offer(frame));
+                    return keep(opened -> opened.offer(frame), frame.length());
                 }
             }
             session = target;
@@ -57,7 +63,7 @@ final class DeferredOutbound implements Outbound {
             synchronized (this) {
                 if (target == null) {
                     CompletableFuture<Void> done = new CompletableFuture<>();
-                    if (!keep(opened -> relay(opened.send(frame), done))) {
+                    if (!keep(opened -> relay(opened.send(frame), done), frame.length())) {
                         done.completeExceptionally(new IOException("Connection closed, or its send queue overflowed"));
                     }
                     return done;
@@ -117,11 +123,11 @@ final class DeferredOutbound implements Outbound {
     }
 
     /** Keeps a call for the attach; caller holds the lock. @return false when it was refused */
-    private boolean keep(Consumer<Outbound> call) {
+    private boolean keep(Consumer<Outbound> call, int chars) {
         if (refusing) {
             return false;
         }
-        if (pending.size() >= capacity) {
+        if (pending.size() >= capacity || keptChars >= maxBytes) {
             // As with a session that falls this far behind: close it as too slow once it opens.
             refusing = true;
             pending.clear();
@@ -129,6 +135,7 @@ final class DeferredOutbound implements Outbound {
             return false;
         }
         pending.add(call);
+        keptChars += chars;
         return true;
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -39,6 +40,12 @@ public final class Dispatcher<C, E, U> {
     public static final String TOO_MANY_PENDING = "Too many pending messages";
     /** Error frame text for binary frames, which the kit does not accept. */
     public static final String BINARY_NOT_SUPPORTED = "Binary messages are not supported";
+    /** Error frame text for a message beyond the connection's rate limit; also the reason of the 1008 close. */
+    public static final String RATE_LIMITED = "Rate limit exceeded";
+    /** Error frame text when a handler's stage took longer than {@code realtime.handler-timeout-ms}. */
+    public static final String HANDLER_TIMED_OUT = "Handler timed out";
+    /** Close code for a connection that keeps exceeding its rate limit. */
+    public static final int POLICY_VIOLATION = 1008;
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
@@ -49,15 +56,20 @@ public final class Dispatcher<C, E, U> {
     private final TopicRegistry registry;
     private final EventBus bus;
     private final Executor executor;
-    private final int maxPendingMessages;
-    private final int sendQueueCapacity;
+    private final DispatchLimits limits;
     private final Set<Connection<U>> open = ConcurrentHashMap.newKeySet();
+    /** Connections admitted and not yet forgotten; checked against {@code maxConnections}. */
+    private final AtomicInteger admitted = new AtomicInteger();
+    /** Connections per user, kept only with a per-user limit; users without connections are removed. */
+    private final ConcurrentHashMap<U, Integer> perUser = new ConcurrentHashMap<>();
     private final String tooManyPendingFrame;
     private final String broadcastFailedFrame;
     private final String binaryFrame;
+    private final String rateLimitedFrame;
+    private final String handlerTimedOutFrame;
 
     public Dispatcher(MessageHandler<C, E, U> handler, String handlerName, Type messageType, JsonCodec codec,
-            TopicRegistry registry, EventBus bus, Executor executor, int maxPendingMessages, int sendQueueCapacity) {
+            TopicRegistry registry, EventBus bus, Executor executor, DispatchLimits limits) {
         this.handler = handler;
         this.handlerName = handlerName;
         this.messageType = messageType;
@@ -65,22 +77,60 @@ public final class Dispatcher<C, E, U> {
         this.registry = registry;
         this.bus = bus;
         this.executor = executor;
-        this.maxPendingMessages = maxPendingMessages;
-        this.sendQueueCapacity = sendQueueCapacity;
+        this.limits = limits;
         this.tooManyPendingFrame = codec.errorFrame(TOO_MANY_PENDING);
         this.broadcastFailedFrame = codec.errorFrame(BROADCAST_FAILED);
         this.binaryFrame = codec.errorFrame(BINARY_NOT_SUPPORTED);
+        this.rateLimitedFrame = codec.errorFrame(RATE_LIMITED);
+        this.handlerTimedOutFrame = codec.errorFrame(HANDLER_TIMED_OUT);
     }
 
     /**
      * Creates a connection for a handshake that passed its checks, before the upgrade. Its frames are
      * kept until {@link #opened} attaches the session.
+     *
+     * @throws ConnectionLimitException when this node, or this user on it, holds as many connections as allowed
      */
-    public Connection<U> prepare(U userId, String topic) {
-        Connection<U> connection = new Connection<>(userId, topic, new DeferredOutbound(sendQueueCapacity), codec,
-                new SerialQueue(executor));
+    public Connection<U> prepare(U userId, String topic) throws ConnectionLimitException {
+        admit(userId);
+        RateLimiter rateLimiter = limits.rateLimitPerSecond() == 0 ? null
+                : new RateLimiter(limits.rateLimitPerSecond(), limits.rateLimitBurst(), System.nanoTime());
+        Connection<U> connection = new Connection<>(userId, topic,
+                new DeferredOutbound(limits.sendQueueCapacity(), limits.sendQueueBytes()), codec,
+                new SerialQueue(executor), rateLimiter);
         open.add(connection);
         return connection;
+    }
+
+    /** Counts a new connection in, or refuses it when a limit is reached; undone by {@link #forget}. */
+    private void admit(U userId) throws ConnectionLimitException {
+        if (admitted.incrementAndGet() > limits.maxConnections() && limits.maxConnections() > 0) {
+            admitted.decrementAndGet();
+            throw new ConnectionLimitException(503, "node full");
+        }
+        if (limits.maxConnectionsPerUser() > 0) {
+            boolean[] refused = {false};
+            perUser.compute(userId, (user, count) -> {
+                int held = count == null ? 0 : count;
+                refused[0] = held >= limits.maxConnectionsPerUser();
+                return refused[0] ? count : held + 1;
+            });
+            if (refused[0]) {
+                admitted.decrementAndGet();
+                throw new ConnectionLimitException(429, "too many connections of one user");
+            }
+        }
+    }
+
+    /** The connection is gone for good: it no longer counts against any limit, and waiters learn it finished. */
+    private void forget(Connection<U> connection) {
+        if (open.remove(connection)) {
+            admitted.decrementAndGet();
+            if (limits.maxConnectionsPerUser() > 0) {
+                perUser.computeIfPresent(connection.userId(), (user, count) -> count <= 1 ? null : count - 1);
+            }
+        }
+        connection.finished().complete(null);
     }
 
     /**
@@ -100,23 +150,48 @@ public final class Dispatcher<C, E, U> {
         });
     }
 
-    /** Forgets a prepared connection whose upgrade did not happen; no handler method is called for it. */
+    /**
+     * Forgets a prepared connection whose session did not open (the upgrade failed, or the container
+     * never opened it); no handler method is called for it. Does nothing once the session is attached.
+     */
     public void abandon(Connection<U> connection) {
-        connection.outbound().closed();
-        if (connection.markClosed()) {
+        if (connection.markAbandoned()) {
+            connection.outbound().closed();
             registry.remove(connection);
-            open.remove(connection);
-            connection.finished().complete(null);
+            forget(connection);
         }
+    }
+
+    /**
+     * Abandons the prepared connections whose sessions have not opened since {@code preparedBeforeNanos}
+     * ({@link System#nanoTime}): their clients went away between the upgrade answer and the open.
+     *
+     * @return how many were abandoned
+     */
+    public int abandonUnopened(long preparedBeforeNanos) {
+        int abandoned = 0;
+        for (Connection<U> connection : open) {
+            if (connection.preparedNanos() - preparedBeforeNanos < 0 && !connection.isAttached()
+                    && !connection.isClosed()) {
+                abandon(connection);
+                abandoned++;
+            }
+        }
+        return abandoned;
     }
 
     /**
      * The container opened the session of a prepared connection: its kept frames go out, and its
      * subscription (unless done before the upgrade) and onConnect are queued ahead of any message.
+     *
+     * @return false when the connection was abandoned already: the caller closes the session
      */
-    public void opened(Connection<U> connection, Outbound session) {
-        connection.attach(session);
+    public boolean opened(Connection<U> connection, Outbound session) {
+        if (!connection.attach(session)) {
+            return false;
+        }
         connection.inbound().submit(() -> connect(connection));
+        return true;
     }
 
     /**
@@ -124,7 +199,7 @@ public final class Dispatcher<C, E, U> {
      *
      * @return the new connection
      */
-    public Connection<U> open(U userId, String topic, Outbound outbound) {
+    public Connection<U> open(U userId, String topic, Outbound outbound) throws ConnectionLimitException {
         Connection<U> connection = prepare(userId, topic);
         opened(connection, outbound);
         return connection;
@@ -135,8 +210,20 @@ public final class Dispatcher<C, E, U> {
         if (connection.isClosed()) {
             return; // arrived after the kit closed the connection (shutdown): onDisconnect is already queued
         }
-        if (!connection.inbound().submit(() -> handle(connection, text), maxPendingMessages)) {
-            connection.outbound().offer(tooManyPendingFrame);
+        switch (connection.admitMessage()) {
+            case ACCEPT -> {
+                if (!connection.inbound().submit(() -> handle(connection, text), limits.maxPendingMessages())) {
+                    connection.outbound().offer(tooManyPendingFrame);
+                }
+            }
+            case REFUSE -> connection.outbound().offer(rateLimitedFrame);
+            case CLOSE -> {
+                if (connection.outbound().isOpen()) {
+                    Messages.rateLimitClosed(connection.id(), limits.rateLimitPerSecond(), limits.rateLimitBurst());
+                    connection.outbound().offer(rateLimitedFrame);
+                    connection.outbound().close(POLICY_VIOLATION, RATE_LIMITED);
+                }
+            }
         }
     }
 
@@ -197,7 +284,7 @@ public final class Dispatcher<C, E, U> {
                 return DONE;
             }
             connection.markConnected();
-            return continueOnExecutor(invoke(() -> handler.onConnect(connection)), (result, connectFailure) -> {
+            return continueOnExecutor(callHandler(() -> handler.onConnect(connection)), (result, connectFailure) -> {
                 if (connectFailure != null) {
                     reportFailure(connection, "onConnect", connectFailure);
                     connection.outbound().close(1011, "Connection setup failed");
@@ -210,16 +297,13 @@ public final class Dispatcher<C, E, U> {
     private CompletionStage<Void> disconnect(Connection<U> connection) {
         registry.remove(connection);
         CompletionStage<Void> done = !connection.connected() ? DONE
-                : invoke(() -> handler.onDisconnect(connection)).handle((result, failure) -> {
+                : callHandler(() -> handler.onDisconnect(connection)).handle((result, failure) -> {
                     if (failure != null) {
                         Messages.lifecycleFailed("onDisconnect", handlerName, connection.id(), Stages.unwrap(failure));
                     }
                     return null;
                 });
-        return done.whenComplete((result, failure) -> {
-            open.remove(connection);
-            connection.finished().complete(null);
-        });
+        return done.whenComplete((result, failure) -> forget(connection));
     }
 
     private CompletionStage<Void> handle(Connection<U> connection, String text) {
@@ -230,7 +314,7 @@ public final class Dispatcher<C, E, U> {
             connection.outbound().offer(codec.invalidFormatFrame());
             return DONE;
         }
-        return continueOnExecutor(invoke(() -> handler.handleDirectMessage(message, connection)), (reply, failure) -> {
+        return continueOnExecutor(callHandler(() -> handler.handleDirectMessage(message, connection)), (reply, failure) -> {
             if (failure != null || reply == null) {
                 reportFailure(connection, "handleDirectMessage", failure != null ? failure : nullOptional());
                 return DONE;
@@ -247,7 +331,7 @@ public final class Dispatcher<C, E, U> {
     }
 
     private CompletionStage<Void> broadcast(Connection<U> connection, C message) {
-        return continueOnExecutor(invoke(() -> handler.handleBroadcastMessage(message, connection)), (event, failure) -> {
+        return continueOnExecutor(callHandler(() -> handler.handleBroadcastMessage(message, connection)), (event, failure) -> {
             if (failure != null || event == null) {
                 reportFailure(connection, "handleBroadcastMessage", failure != null ? failure : nullOptional());
                 return DONE;
@@ -288,6 +372,9 @@ public final class Dispatcher<C, E, U> {
         Throwable cause = Stages.unwrap(failure);
         if (cause instanceof HandlerException handlerException) {
             connection.outbound().offer(codec.errorFrame(handlerException.clientMessage()));
+        } else if (cause instanceof HandlerTimeoutException) {
+            Messages.handlerTimedOut(method, handlerName, connection.id(), limits.handlerTimeoutMs());
+            connection.outbound().offer(handlerTimedOutFrame);
         } else {
             Messages.handlerFailed(method, handlerName, connection.id(), cause);
             connection.outbound().offer(codec.internalErrorFrame());
@@ -305,6 +392,12 @@ public final class Dispatcher<C, E, U> {
                 ? future.handle(next)
                 : future.handleAsync(next, executor);
         return step.thenCompose(Function.identity());
+    }
+
+    /** Calls a handler method within {@code realtime.handler-timeout-ms}; see {@link #invoke}. */
+    private <T> CompletionStage<T> callHandler(Supplier<? extends CompletionStage<T>> call) {
+        CompletionStage<T> stage = invoke(call);
+        return limits.handlerTimeoutMs() == 0 ? stage : Stages.withTimeout(stage, limits.handlerTimeoutMs());
     }
 
     /** Calls a handler method; a thrown exception or a null stage becomes a failed stage. */

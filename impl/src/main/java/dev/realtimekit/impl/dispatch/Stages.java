@@ -4,6 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Helpers for the stages application beans return. */
 public final class Stages {
@@ -26,6 +28,30 @@ public final class Stages {
             });
             return future;
         }
+    }
+
+    /**
+     * @return a stage that completes as {@code stage} does, or fails with a {@link HandlerTimeoutException}
+     *     after {@code timeoutMs}; a stage that is already complete is returned as it is (no timer)
+     */
+    static <T> CompletableFuture<T> withTimeout(CompletionStage<T> stage, long timeoutMs) {
+        CompletableFuture<T> future = toFuture(stage);
+        if (future.isDone()) {
+            return future;
+        }
+        // A copy times out, not the handler's own future. Its own failure reaches the copy wrapped in a
+        // CompletionException; only orTimeout completes it with a bare TimeoutException.
+        CompletableFuture<T> limited = new CompletableFuture<>();
+        future.copy().orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((value, failure) -> {
+            if (failure == null) {
+                limited.complete(value);
+            } else if (failure instanceof TimeoutException) {
+                limited.completeExceptionally(new HandlerTimeoutException(timeoutMs));
+            } else {
+                limited.completeExceptionally(failure);
+            }
+        });
+        return limited;
     }
 
     /** @return the failure inside any CompletionException/ExecutionException wrappers */

@@ -107,9 +107,9 @@ public final class Messages {
         LOG.log(Level.FINE, failure, () -> "RTK0107W: Delivering a frame to connection " + connectionId + " failed.");
     }
 
-    public static void slowConsumer(String connectionId, int capacity) {
-        LOG.warning(() -> "RTK0108W: Connection " + connectionId + " fell " + capacity
-                + " frames behind (realtime.send-queue-capacity) and was closed with 1008.");
+    public static void slowConsumer(String connectionId, int frames, long bytes) {
+        LOG.warning(() -> "RTK0108W: Connection " + connectionId + " fell " + frames + " frames (" + bytes
+                + " bytes) behind (realtime.send-queue-capacity, realtime.send-queue-bytes) and was closed with 1008.");
     }
 
     public static void subscribeFailed(String topic, String connectionId, Throwable failure) {
@@ -120,6 +120,26 @@ public final class Messages {
     public static void shutdownIncomplete(int connections, long timeoutMs) {
         LOG.warning(() -> "RTK0110W: " + connections + " connections were still finishing onDisconnect after "
                 + timeoutMs + " ms (realtime.shutdown-timeout-ms) at shutdown.");
+    }
+
+    public static void rateLimitClosed(String connectionId, int perSecond, int burst) {
+        LOG.warning(() -> "RTK0112W: Connection " + connectionId + " kept sending faster than " + perSecond
+                + " messages per second (burst " + burst + ", realtime.rate-limit-*) and was closed with 1008.");
+    }
+
+    public static void handlerTimedOut(String method, String handlerClass, String connectionId, long timeoutMs) {
+        LOG.warning(() -> "RTK0113W: " + handlerClass + "." + method + " did not complete within " + timeoutMs
+                + " ms (realtime.handler-timeout-ms) for connection " + connectionId
+                + "; the sender got an error frame and its next message is handled.");
+    }
+
+    public static void pingTimedOut(String connectionId, long intervalMs) {
+        LOG.fine(() -> "Connection " + connectionId + " did not answer a ping within " + intervalMs
+                + " ms (realtime.ping-interval-ms) and is closed with 1001.");
+    }
+
+    public static void unopenedAbandoned(int count) {
+        LOG.fine(() -> count + " connections whose sessions never opened after the upgrade were dropped.");
     }
 
     public static void redisUnreachable(String bus, Throwable failure) {

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.spi.CreationalContext;
 import jakarta.enterprise.concurrent.ContextService;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import jakarta.json.bind.JsonbBuilder;
@@ -24,6 +25,7 @@ import dev.realtimekit.impl.bus.EventBus;
 import dev.realtimekit.impl.bus.EventBuses;
 import dev.realtimekit.impl.codec.JsonCodec;
 import dev.realtimekit.impl.config.RealtimeConfig;
+import dev.realtimekit.impl.dispatch.DispatchLimits;
 import dev.realtimekit.impl.dispatch.Dispatcher;
 import dev.realtimekit.impl.extension.HandlerModel;
 import dev.realtimekit.impl.extension.RealtimeExtension;
@@ -51,6 +53,9 @@ public class RealtimeRuntime {
 
     @Resource(lookup = "java:comp/DefaultManagedExecutorService")
     ManagedExecutorService executor;
+
+    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
+    ManagedScheduledExecutorService scheduler;
 
     @Resource(lookup = "java:comp/DefaultContextService")
     ContextService contextService;
@@ -80,7 +85,7 @@ public class RealtimeRuntime {
         registry = new TopicRegistry(bus);
         bus.start(registry);
         dispatcher = new Dispatcher<>(handler, handlerName, model.messageType(), codec, registry, bus,
-                applicationExecutor(), config.maxPendingMessages(), config.sendQueueCapacity());
+                applicationExecutor(), DispatchLimits.of(config));
     }
 
     /**
@@ -128,6 +133,11 @@ public class RealtimeRuntime {
     /** @return the application's topic authorizer, or null when it has none */
     public TopicAuthorizer<Object> topicAuthorizer() {
         return topicAuthorizer;
+    }
+
+    /** @return the managed scheduled executor, for the kit's periodic work */
+    public ManagedScheduledExecutorService scheduler() {
+        return scheduler;
     }
 
     public EventBus bus() {

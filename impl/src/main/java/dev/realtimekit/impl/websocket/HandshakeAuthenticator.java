@@ -16,8 +16,8 @@ import dev.realtimekit.impl.i18n.Messages;
 
 /**
  * The handshake's checks: the application's {@link TokenValidator}, then its optional
- * {@link TopicAuthorizer}, within one time limit. Thread-safe; blocks the calling request thread for
- * at most the time limit.
+ * {@link TopicAuthorizer}, within the handshake's deadline. Thread-safe; blocks the calling request
+ * thread until the deadline at most.
  */
 final class HandshakeAuthenticator {
 
@@ -45,12 +45,12 @@ final class HandshakeAuthenticator {
     /**
      * @param token the presented token, or null when there was none
      * @param topic the requested topic, decoded and syntactically valid
+     * @param deadline when the handshake's time is up ({@link System#nanoTime})
      */
-    Outcome check(String token, String topic) {
+    Outcome check(String token, String topic, long deadline) {
         if (token == null || token.isEmpty()) {
             return Outcome.refuse(401);
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         Object userId;
         try {
             userId = await(() -> validator.validate(token), deadline);

@@ -22,6 +22,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import dev.realtimekit.HandlerException;
 import dev.realtimekit.impl.config.RealtimeConfig;
 import dev.realtimekit.impl.dispatch.Connection;
+import dev.realtimekit.impl.dispatch.ConnectionLimitException;
 import dev.realtimekit.impl.dispatch.Dispatcher;
 import dev.realtimekit.impl.dispatch.Stages;
 import dev.realtimekit.impl.i18n.Messages;
@@ -32,28 +33,39 @@ import dev.realtimekit.impl.i18n.Messages;
  * {@link ServerContainer#upgradeHttpToWebSocket} to an endpoint that already knows its user and topic.
  *
  * <p>Answers: 400 for a malformed topic or a request that is not a WebSocket upgrade, 401 (with
- * {@code WWW-Authenticate: Bearer}) for a missing or rejected token, 403/404 from the topic
- * authorizer, 405 for other methods than GET, 503 when the checks time out or the topic's
+ * {@code WWW-Authenticate: Bearer}) for a missing or rejected token, 403 for a page of a foreign
+ * origin (see {@link OriginPolicy}), 403/404 from the topic authorizer, 405 for other methods than
+ * GET, 429 when the user holds {@code realtime.max-connections-per-user} connections, 503 (with
+ * {@code Retry-After}) when the node holds {@code realtime.max-connections}, and 503 when the checks
+ * and the subscription together take longer than {@code realtime.auth-timeout-ms} or the topic's
  * subscription cannot be confirmed. A connection is registered and subscribed before the upgrade
- * answer is sent, so the client receives the topic's events from the moment its socket opens. Bodies are the status
- * reason phrase, never details.
+ * answer is sent, so the client receives the topic's events from the moment its socket opens.
+ * Bodies are the status reason phrase, never details.
+ *
+ * <p>Blocks the request thread for at most {@code realtime.auth-timeout-ms}.
  */
 final class HandshakeServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final String BEARER = "bearer ";
+    /** Seconds a client refused because the node is full is asked to wait. */
+    static final String RETRY_AFTER_SECONDS = "5";
 
     private final transient ServerContainer container;
     private final transient RealtimeConfig config;
     private final transient HandshakeAuthenticator authenticator;
     private final transient Dispatcher<?, ?, Object> dispatcher;
+    private final transient OriginPolicy origins;
+    private final transient Heartbeat heartbeat;
 
     HandshakeServlet(ServerContainer container, RealtimeConfig config, HandshakeAuthenticator authenticator,
-            Dispatcher<?, ?, Object> dispatcher) {
+            Dispatcher<?, ?, Object> dispatcher, Heartbeat heartbeat) {
         this.container = container;
         this.config = config;
         this.authenticator = authenticator;
         this.dispatcher = dispatcher;
+        this.origins = new OriginPolicy(config);
+        this.heartbeat = heartbeat;
     }
 
     @Override
@@ -63,6 +75,12 @@ final class HandshakeServlet extends HttpServlet {
             refuse(response, 405);
             return;
         }
+        // Before anything else: a foreign page learns nothing, not even whether its token is valid.
+        if (!origins.allows(request.getHeader("Origin"), request.getHeader("Host"))) {
+            refuse(response, 403);
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.authTimeoutMs());
         String rawTopic = rawTopic(request);
         if (rawTopic == null) {
             refuse(response, 404);
@@ -73,7 +91,7 @@ final class HandshakeServlet extends HttpServlet {
             refuse(response, 400);
             return;
         }
-        HandshakeAuthenticator.Outcome outcome = authenticator.check(token(request), topic);
+        HandshakeAuthenticator.Outcome outcome = authenticator.check(token(request), topic, deadline);
         if (!outcome.allowed()) {
             refuse(response, outcome.status());
             return;
@@ -83,12 +101,22 @@ final class HandshakeServlet extends HttpServlet {
             return;
         }
         // Subscribed before the upgrade: when the client's socket opens, it receives the topic's events.
-        Connection<Object> connection = dispatcher.prepare(outcome.userId(), topic);
-        if (!subscribed(connection)) {
+        Connection<Object> connection;
+        try {
+            connection = dispatcher.prepare(outcome.userId(), topic);
+        } catch (ConnectionLimitException e) {
+            if (e.status() == 503) {
+                response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+            }
+            Messages.LOG.fine(() -> "Handshake refused with " + e.status() + ": " + e.getMessage());
+            refuse(response, e.status());
+            return;
+        }
+        if (!subscribed(connection, deadline)) {
             refuse(response, 503);
             return;
         }
-        RealtimeEndpoint endpoint = new RealtimeEndpoint(dispatcher, config, connection);
+        RealtimeEndpoint endpoint = new RealtimeEndpoint(dispatcher, config, connection, heartbeat);
         ServerEndpointConfig endpointConfig = ServerEndpointConfig.Builder.create(RealtimeEndpoint.class, config.path())
                 .configurator(new SingleInstance(endpoint))
                 .build();
@@ -108,9 +136,10 @@ final class HandshakeServlet extends HttpServlet {
     }
 
     /** Waits for the prepared connection's subscription; false (connection abandoned) when it fails or takes too long. */
-    private boolean subscribed(Connection<Object> connection) {
+    private boolean subscribed(Connection<Object> connection, long deadline) {
         try {
-            dispatcher.subscribe(connection).toCompletableFuture().get(config.authTimeoutMs(), TimeUnit.MILLISECONDS);
+            dispatcher.subscribe(connection).toCompletableFuture().get(Math.max(0, deadline - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
             return true;
         } catch (ExecutionException e) {
             Messages.subscribeFailed(connection.topic(), connection.id(), Stages.unwrap(e));

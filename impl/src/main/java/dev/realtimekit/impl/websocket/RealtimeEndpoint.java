@@ -1,5 +1,6 @@
 package dev.realtimekit.impl.websocket;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 import jakarta.websocket.CloseReason;
@@ -20,40 +21,75 @@ import dev.realtimekit.impl.i18n.Messages;
  */
 final class RealtimeEndpoint extends Endpoint {
 
+    /** Close code for a session that opened after its connection was dropped (see {@link Heartbeat}): reconnect. */
+    static final int TRY_AGAIN_LATER = 1013;
+
     private final Dispatcher<?, ?, Object> dispatcher;
     private final RealtimeConfig config;
     private final Connection<Object> connection;
-    private volatile boolean opened;
+    private final Heartbeat heartbeat;
+    private volatile SessionOutbound outbound;
 
-    RealtimeEndpoint(Dispatcher<?, ?, Object> dispatcher, RealtimeConfig config, Connection<Object> connection) {
+    RealtimeEndpoint(Dispatcher<?, ?, Object> dispatcher, RealtimeConfig config, Connection<Object> connection,
+            Heartbeat heartbeat) {
         this.dispatcher = dispatcher;
         this.config = config;
         this.connection = connection;
+        this.heartbeat = heartbeat;
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig endpointConfig) {
         session.setMaxTextMessageBufferSize(config.maxMessageSize());
         session.setMaxIdleTimeout(config.idleTimeoutMs());
-        session.addMessageHandler(String.class, text -> dispatcher.message(connection, text));
-        session.addMessageHandler(ByteBuffer.class, bytes -> dispatcher.binaryMessage(connection));
-        SessionOutbound outbound = new SessionOutbound(session, config.sendQueueCapacity(), config.sendTimeoutMs(),
-                config.sendWindowBytes());
-        session.addMessageHandler(PongMessage.class, pong -> outbound.pong(pong.getApplicationData()));
-        dispatcher.opened(connection, outbound);
-        opened = true;
+        SessionOutbound opened = new SessionOutbound(session, config.sendQueueCapacity(), config.sendQueueBytes(),
+                config.sendTimeoutMs(), config.sendWindowBytes());
+        // Attach (and queue onConnect) before any message handler exists, so no message overtakes onConnect.
+        if (!dispatcher.opened(connection, opened)) {
+            closeExpired(session);
+            return;
+        }
+        outbound = opened;
+        heartbeat.add(opened);
+        session.addMessageHandler(String.class, text -> {
+            opened.heard();
+            dispatcher.message(connection, text);
+        });
+        session.addMessageHandler(ByteBuffer.class, bytes -> {
+            opened.heard();
+            dispatcher.binaryMessage(connection);
+        });
+        session.addMessageHandler(PongMessage.class, pong -> opened.pong(pong.getApplicationData()));
     }
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
+        forgetSession();
         dispatcher.closed(connection);
     }
 
     @Override
     public void onError(Session session, Throwable failure) {
         Messages.LOG.fine(() -> "WebSocket error on connection " + connection.id() + ": " + failure);
-        if (opened && !session.isOpen()) {
+        if (outbound != null && !session.isOpen()) {
+            forgetSession();
             dispatcher.closed(connection);
+        }
+    }
+
+    private void forgetSession() {
+        SessionOutbound opened = outbound;
+        if (opened != null) {
+            heartbeat.remove(opened);
+        }
+    }
+
+    /** The connection was dropped before its session opened: nothing would ever reach this session. */
+    private void closeExpired(Session session) {
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(TRY_AGAIN_LATER), "Connection expired"));
+        } catch (IOException | RuntimeException e) {
+            Messages.LOG.fine(() -> "Closing an expired session failed: " + e);
         }
     }
 }

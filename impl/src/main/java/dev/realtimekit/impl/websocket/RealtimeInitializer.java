@@ -5,6 +5,8 @@ import java.util.Set;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRegistration;
 import jakarta.websocket.server.ServerContainer;
@@ -30,8 +32,15 @@ public final class RealtimeInitializer implements ServletContainerInitializer {
         }
         HandshakeAuthenticator authenticator = new HandshakeAuthenticator(runtime.tokenValidator(),
                 runtime.topicAuthorizer(), runtime.config().authTimeoutMs());
+        Heartbeat heartbeat = new Heartbeat(runtime.scheduler(), runtime.dispatcher(), runtime.config().pingIntervalMs());
+        context.addListener(new ServletContextListener() {
+            @Override
+            public void contextDestroyed(ServletContextEvent event) {
+                heartbeat.close();
+            }
+        });
         ServletRegistration.Dynamic registration = context.addServlet(SERVLET_NAME,
-                new HandshakeServlet(container, runtime.config(), authenticator, runtime.dispatcher()));
+                new HandshakeServlet(container, runtime.config(), authenticator, runtime.dispatcher(), heartbeat));
         String pattern = runtime.config().urlPattern();
         Set<String> conflicts = registration.addMapping(pattern);
         if (!conflicts.isEmpty()) {

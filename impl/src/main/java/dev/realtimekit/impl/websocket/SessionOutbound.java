@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
@@ -30,8 +31,13 @@ import dev.realtimekit.impl.i18n.Messages;
  * connection does not keep a fan-out thread to itself), the next frame is written asynchronously with
  * the send timeout, and its completion continues the loop.
  *
- * <p>No thread ever waits for a slow client: a client whose queue overflows is disconnected (1008),
- * and a write that takes longer than the send timeout fails and closes the session.
+ * <p>No thread ever waits for a slow client: a client whose queue overflows (in frames or in bytes)
+ * is disconnected (1008), and a write that takes longer than the send timeout fails and closes the
+ * session.
+ *
+ * <p>Keep-alive: {@link #heartbeat} queues a ping like a frame, so it never overlaps a write; a
+ * client from which nothing (no pong, no message) arrived since the previous heartbeat's ping is
+ * closed with 1001.
  */
 final class SessionOutbound implements Outbound {
 
@@ -39,12 +45,25 @@ final class SessionOutbound implements Outbound {
     static final String SLOW_CONSUMER_REASON = "Send queue overflow";
     /** Blocking writes one writer does in a row before it hands the rest to an asynchronous write. */
     static final int BLOCKING_WRITES_PER_TURN = 64;
+    static final int PING_TIMEOUT = 1001;
+    static final String PING_TIMEOUT_REASON = "Ping timeout";
+    /** Keep-alive pings carry this payload; its length differs from the send window's nonces, which ignore it. */
+    private static final byte[] KEEP_ALIVE = {'r', 't', 'k'};
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
     private final RemoteEndpoint.Basic blocking;
+    private final RemoteEndpoint.Basic pinging;
     private final SendWindow window;
     private final int capacity;
+    private final long maxBytes;
+    /** Bytes of the text frames queued or being written (until their write completes). */
+    private final AtomicLong queuedBytes = new AtomicLong();
+    /** When anything last arrived from the client ({@link System#nanoTime}). */
+    private volatile long lastHeardNanos = System.nanoTime();
+    /** When the last keep-alive ping was queued; meaningful once {@link #pinged} is set. Heartbeat thread only. */
+    private long pingedNanos;
+    private boolean pinged;
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
     /** Frames queued or being written; whoever raises it from 0 becomes the writer. */
     private final AtomicInteger size = new AtomicInteger();
@@ -59,29 +78,59 @@ final class SessionOutbound implements Outbound {
      * @param windowBytes bytes the client may be behind its last answered ping while frames are still
      *     written with blocking writes; 0 writes every frame asynchronously
      */
-    SessionOutbound(Session session, int capacity, long sendTimeoutMs, long windowBytes) {
+    SessionOutbound(Session session, int capacity, long maxBytes, long sendTimeoutMs, long windowBytes) {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.remote.setSendTimeout(sendTimeoutMs);
-        this.blocking = windowBytes > 0 ? session.getBasicRemote() : null;
+        this.pinging = session.getBasicRemote();
+        this.blocking = windowBytes > 0 ? pinging : null;
         this.window = new SendWindow(windowBytes);
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Something arrived from the client (container read thread): it is alive. */
+    void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    /**
+     * Closes the connection (1001) when nothing arrived from the client since the previous call's
+     * ping, else pings it. Called by one heartbeat thread at a fixed interval.
+     *
+     * @return false once the connection is closed: no further heartbeats are needed
+     */
+    boolean heartbeat(long nowNanos) {
+        if (closed || !accepting.get()) {
+            return false;
+        }
+        if (pinged && lastHeardNanos - pingedNanos < 0) {
+            close(PING_TIMEOUT, PING_TIMEOUT_REASON);
+            return false;
+        }
+        pinged = true;
+        pingedNanos = nowNanos;
+        if (size.get() < capacity) {
+            append(new Frame(null, null, null, 0));
+        }
+        return true;
     }
 
     /** The client answered a ping (container read thread); may widen the window for blocking writes. */
     void pong(ByteBuffer payload) {
+        heard();
         window.pong(payload);
     }
 
     @Override
     public boolean offer(String frame) {
-        return enqueue(new Frame(frame, null, null));
+        return enqueue(new Frame(frame, null, null, SendWindow.textFrameBytes(frame)));
     }
 
     @Override
     public CompletionStage<Void> send(String frame) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!enqueue(new Frame(frame, done, null))) {
+        if (!enqueue(new Frame(frame, done, null, SendWindow.textFrameBytes(frame)))) {
             done.completeExceptionally(new IOException("Connection closed, or its send queue overflowed"));
         }
         return done;
@@ -94,7 +143,7 @@ final class SessionOutbound implements Outbound {
             done.complete(null);
             return done;
         }
-        append(new Frame(null, done, new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason)));
+        append(new Frame(null, done, new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason), 0));
         return done;
     }
 
@@ -113,7 +162,8 @@ final class SessionOutbound implements Outbound {
         if (closed || !accepting.get()) {
             return false;
         }
-        if (size.get() >= capacity) {
+        // A frame larger than the byte limit still goes to a client that is not behind.
+        if (size.get() >= capacity || queuedBytes.get() >= maxBytes) {
             overflow();
             return false;
         }
@@ -123,6 +173,7 @@ final class SessionOutbound implements Outbound {
 
     private void append(Frame frame) {
         // Add before counting: a writer that sees the count never finds the queue empty.
+        queuedBytes.addAndGet(frame.bytes);
         queue.add(frame);
         if (size.getAndIncrement() == 0) {
             writeQueued();
@@ -131,27 +182,38 @@ final class SessionOutbound implements Outbound {
 
     private void overflow() {
         if (accepting.compareAndSet(true, false)) {
-            Messages.slowConsumer(session.getId(), capacity);
+            Messages.slowConsumer(session.getId(), size.get(), queuedBytes.get());
             dropping = true;
-            append(new Frame(null, null, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, SLOW_CONSUMER_REASON)));
+            append(new Frame(null, null, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, SLOW_CONSUMER_REASON), 0));
         }
     }
 
     /** The writer's loop: runs until the queue is empty or an asynchronous write is in flight. */
     private void writeQueued() {
         int blockingWrites = 0;
+        Frame frame;
         do {
-            Frame frame = queue.poll();
+            frame = queue.poll();
             if (frame.close != null) {
                 closeSession(frame);
+            } else if (frame.text == null) {
+                keepAlivePing();
             } else if (closed || dropping) {
                 frame.fail(new IOException("Connection closed"));
             } else if (blockingWrites < BLOCKING_WRITES_PER_TURN && writeBlocking(frame)) {
                 blockingWrites++;
             } else if (startWrite(frame)) {
-                return;
+                return; // its bytes count until it is written
             }
-        } while (size.decrementAndGet() > 0);
+        } while (done(frame) > 0);
+    }
+
+    /** A frame left the queue for good (written, failed or dropped). @return the frames still queued or in flight */
+    private int done(Frame frame) {
+        if (frame.bytes != 0) {
+            queuedBytes.addAndGet(-frame.bytes);
+        }
+        return size.decrementAndGet();
     }
 
     /** @return true when the frame was handled (written, or failed and the session closed); false: write it asynchronously */
@@ -159,8 +221,7 @@ final class SessionOutbound implements Outbound {
         if (blocking == null) {
             return false;
         }
-        long bytes = SendWindow.textFrameBytes(frame.text);
-        if (!window.reserve(bytes)) {
+        if (!window.reserve(frame.bytes)) {
             return false;
         }
         try {
@@ -191,9 +252,22 @@ final class SessionOutbound implements Outbound {
         }
     }
 
+    /** Writes a keep-alive ping (tiny, within any socket buffer); a failed one leaves the verdict to the next heartbeat. */
+    private void keepAlivePing() {
+        if (closed || dropping) {
+            return;
+        }
+        try {
+            pinging.sendPing(ByteBuffer.wrap(KEEP_ALIVE));
+            window.wrote(SendWindow.frameBytes(KEEP_ALIVE.length));
+        } catch (IOException | RuntimeException e) {
+            Messages.LOG.fine(() -> "Keep-alive ping failed on session " + session.getId() + ": " + e);
+        }
+    }
+
     /** @return true when the write is in flight and its completion will continue the loop */
     private boolean startWrite(Frame frame) {
-        window.wrote(SendWindow.textFrameBytes(frame.text));
+        window.wrote(frame.bytes);
         frame.writer = Thread.currentThread();
         try {
             remote.sendText(frame.text, result -> written(frame, result));
@@ -217,7 +291,7 @@ final class SessionOutbound implements Outbound {
             frame.completedInline = true;
             return;
         }
-        if (size.decrementAndGet() > 0) {
+        if (done(frame) > 0) {
             writeQueued();
         }
     }
@@ -249,18 +323,22 @@ final class SessionOutbound implements Outbound {
     }
 
     private static final class Frame {
+        /** Null for a close or a keep-alive ping. */
         final String text;
         final CompletableFuture<Void> done;
         final CloseReason close;
+        /** Size on the wire of a text frame; 0 for the others. */
+        final long bytes;
         /** The thread inside sendText for this frame, while it is inside; only that thread reads it as itself. */
         volatile Thread writer;
         /** Written and read by the writer thread only. */
         boolean completedInline;
 
-        Frame(String text, CompletableFuture<Void> done, CloseReason close) {
+        Frame(String text, CompletableFuture<Void> done, CloseReason close, long bytes) {
             this.text = text;
             this.done = done;
             this.close = close;
+            this.bytes = bytes;
         }
 
         void complete() {

@@ -85,6 +85,31 @@ class RealtimeConfigTest {
     }
 
     @Test
+    void limitsThatMayBeOffAcceptZeroButNotLess() {
+        RealtimeConfig config = new RealtimeConfig();
+        config.pingIntervalMs = 0;
+        config.rateLimitPerSecond = 0;
+        config.maxConnections = 0;
+        config.maxConnectionsPerUser = 0;
+        config.handlerTimeoutMs = 0;
+        assertEquals(List.of(), config.problems());
+
+        config.handlerTimeoutMs = -1;
+        assertSingleProblemNaming("realtime.handler-timeout-ms", config);
+    }
+
+    @Test
+    void allowedOriginsMustBeOriginsStarOrNull() {
+        assertEquals(List.of(), RealtimeConfigs.origins("https://a.example.com, http://localhost:3000,*,null", false).problems());
+        assertSingleProblemNaming("realtime.allowed-origins", RealtimeConfigs.origins("https://a.example.com/path", false));
+        assertEquals(List.of("https://a.example.com", "*"), RealtimeConfigs.origins(" https://a.example.com ,, * ", false)
+                .allowedOrigins());
+        assertEquals("https://a.example.com", RealtimeConfig.normalizeOrigin("HTTPS://A.example.com:443"));
+        assertEquals("http://a.example.com:8080", RealtimeConfig.normalizeOrigin("http://a.example.com:8080"));
+        assertEquals(null, RealtimeConfig.normalizeOrigin("ftp://a.example.com"));
+    }
+
+    @Test
     void everyProblemIsReported() {
         RealtimeConfig config = withPath("/ws");
         config.maxPendingMessages = 0;

@@ -32,6 +32,14 @@ public final class RealtimeConfigs {
         return config;
     }
 
+    /** @return the defaults, with {@code realtime.allowed-origins} (null: absent) and {@code realtime.require-origin} */
+    public static RealtimeConfig origins(String allowedOrigins, boolean requireOrigin) {
+        RealtimeConfig config = new RealtimeConfig();
+        config.allowedOrigins = Optional.ofNullable(allowedOrigins);
+        config.requireOrigin = requireOrigin;
+        return config;
+    }
+
     /** @return the defaults, with a Redisson YAML file, sharded pub/sub on or off */
     public static RealtimeConfig redisFile(String file, String prefix, boolean sharded) {
         RealtimeConfig config = new RealtimeConfig();

@@ -19,7 +19,7 @@ import dev.realtimekit.testsupport.Await;
 
 class DeferredOutboundTest {
 
-    private final DeferredOutbound deferred = new DeferredOutbound(3);
+    private final DeferredOutbound deferred = new DeferredOutbound(3, Long.MAX_VALUE);
     private final FakeOutbound session = new FakeOutbound();
 
     @Test
@@ -74,7 +74,7 @@ class DeferredOutboundTest {
 
     @Test
     void framesOfEachProducerKeepTheirOrderAcrossTheAttach() throws Exception {
-        DeferredOutbound big = new DeferredOutbound(100_000);
+        DeferredOutbound big = new DeferredOutbound(100_000, Long.MAX_VALUE);
         int producers = 4;
         int perProducer = 5_000;
         ExecutorService pool = Executors.newFixedThreadPool(producers);

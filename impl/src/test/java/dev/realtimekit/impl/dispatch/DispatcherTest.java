@@ -453,8 +453,8 @@ class DispatcherTest {
 
     private Dispatcher<Msg, Object, String> dispatcher(int maxPendingMessages) {
         JsonCodec codec = new JsonCodec(countingEventEncodings(jsonb));
-        return new Dispatcher<>(handler, "ScriptedHandler", Msg.class, codec, registry, bus, executor, maxPendingMessages,
-                1024);
+        return new Dispatcher<>(handler, "ScriptedHandler", Msg.class, codec, registry, bus, executor,
+                new DispatchLimits(maxPendingMessages, 1024, Long.MAX_VALUE, 0, 1, 0, 0, 0));
     }
 
     /** A Jsonb that counts how often an event ({@link Said}) is serialized. */
@@ -497,7 +497,7 @@ class DispatcherTest {
     }
 
     @Test
-    void aConnectionSubscribedBeforeTheUpgradeGetsEventsPublishedBeforeItsSessionOpened() {
+    void aConnectionSubscribedBeforeTheUpgradeGetsEventsPublishedBeforeItsSessionOpened() throws Exception {
         Client alice = connected("alice", "room");
         Connection<String> bob = dispatcher.prepare("bob", "room");
         Await.result(dispatcher.subscribe(bob));
@@ -514,7 +514,7 @@ class DispatcherTest {
     }
 
     @Test
-    void aFailedSubscriptionBeforeTheUpgradeLeavesNothingBehind() {
+    void aFailedSubscriptionBeforeTheUpgradeLeavesNothingBehind() throws Exception {
         bus.failSubscribe = true;
         Connection<String> bob = dispatcher.prepare("bob", "room");
 
@@ -526,7 +526,7 @@ class DispatcherTest {
     }
 
     @Test
-    void anAbandonedConnectionLeavesTheRegistry() {
+    void anAbandonedConnectionLeavesTheRegistry() throws Exception {
         Connection<String> bob = dispatcher.prepare("bob", "room");
         Await.result(dispatcher.subscribe(bob));
 
@@ -567,7 +567,11 @@ class DispatcherTest {
         final Connection<String> connection;
 
         Client(String user, String topic) {
-            connection = dispatcher.open(user, topic, out);
+            try {
+                connection = dispatcher.open(user, topic, out);
+            } catch (ConnectionLimitException e) {
+                throw new AssertionError(e);
+            }
         }
 
         void send(String kind, String text) {

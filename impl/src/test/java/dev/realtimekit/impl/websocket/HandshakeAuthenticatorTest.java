@@ -39,7 +39,7 @@ class HandshakeAuthenticatorTest {
     @ParameterizedTest
     @NullAndEmptySource
     void aMissingTokenIs401WithoutCallingTheValidator(String token) {
-        Outcome outcome = authenticator(validator(() -> CompletableFuture.completedFuture(USER)), null).check(token, "room");
+        Outcome outcome = authenticator(validator(() -> CompletableFuture.completedFuture(USER)), null).check(token, "room", deadline());
 
         assertRefused(401, outcome);
         assertEquals(List.of(), validated);
@@ -170,10 +170,70 @@ class HandshakeAuthenticatorTest {
         assertEquals(List.of(), authorized);
     }
 
+    @Test
+    void noLogRecordAtAnyLevelHoldsTheToken() {
+        String token = "secret-token-" + java.util.UUID.randomUUID();
+        java.util.List<String> logged = new CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = dev.realtimekit.impl.i18n.Messages.LOG;
+        java.util.logging.Level level = logger.getLevel();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                StringBuilder text = new StringBuilder(String.valueOf(record.getMessage()));
+                for (Throwable t = record.getThrown(); t != null; t = t.getCause()) {
+                    text.append(' ').append(t);
+                }
+                logged.add(text.toString());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        capture.setLevel(java.util.logging.Level.ALL);
+        logger.setLevel(java.util.logging.Level.ALL);
+        logger.addHandler(capture);
+        try {
+            TopicAuthorizer<Object> failing = authorizer(() -> {
+                throw new IllegalStateException("authorizer bug");
+            });
+            // Validators that name the token in their failures, as careless ones do.
+            List<Supplier<CompletionStage<Object>>> careless = List.of(
+                    () -> CompletableFuture.failedFuture(new IllegalArgumentException("bad token " + token)),
+                    () -> CompletableFuture.supplyAsync(() -> {
+                        throw new IllegalStateException("expired: " + token);
+                    }),
+                    () -> {
+                        throw new IllegalStateException("validator bug on " + token);
+                    },
+                    () -> CompletableFuture.failedFuture(new dev.realtimekit.HandlerException(503, "down for " + token)));
+            for (Supplier<CompletionStage<Object>> answer : careless) {
+                new HandshakeAuthenticator(validator(answer), null, TIMEOUT_MS).check(token, "room", deadline());
+            }
+            new HandshakeAuthenticator(validator(CompletableFuture::new), null, TIMEOUT_MS).check(token, "room", deadline());
+            new HandshakeAuthenticator(validUser(), failing, TIMEOUT_MS).check(token, "room", deadline());
+        } finally {
+            logger.removeHandler(capture);
+            logger.setLevel(level);
+        }
+
+        assertTrue(logged.size() >= 3, "the failures were logged: " + logged);
+        assertTrue(logged.stream().noneMatch(line -> line.contains(token)), logged.toString());
+    }
+
+    // Helpers
     // Helpers
 
     private Outcome check(TokenValidator<Object> validator, TopicAuthorizer<Object> authorizer) {
-        return authenticator(validator, authorizer).check("token-1", "room");
+        return authenticator(validator, authorizer).check("token-1", "room", deadline());
+    }
+
+    private static long deadline() {
+        return System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
     }
 
     private static HandshakeAuthenticator authenticator(TokenValidator<Object> validator, TopicAuthorizer<Object> authorizer) {

@@ -30,7 +30,7 @@ class SessionOutboundTest {
 
     @Test
     void passesTheSendTimeoutToTheContainer() {
-        new SessionOutbound(fake.session, 8, 1234, 0);
+        new SessionOutbound(fake.session, 8, Long.MAX_VALUE, 1234, 0);
 
         assertEquals(1234, fake.sendTimeout());
     }
@@ -92,7 +92,7 @@ class SessionOutboundTest {
         throwing.completeWritesOn(task -> {
             throw new IllegalStateException("container refused the write");
         });
-        SessionOutbound out = new SessionOutbound(throwing.session, 8, 1000, 0);
+        SessionOutbound out = new SessionOutbound(throwing.session, 8, Long.MAX_VALUE, 1000, 0);
 
         Throwable failure = Await.failure(out.send("a"));
 
@@ -118,6 +118,69 @@ class SessionOutboundTest {
         Await.failure(out.send("6"));
         assertFalse(fake.texts().contains("4"));
         assertFalse(fake.texts().contains("5"));
+    }
+
+    @Test
+    void fallingBehindInBytesClosesWith1008EvenWithRoomForFrames() {
+        SessionOutbound out = new SessionOutbound(fake.session, 1000, 100, 1000, 0);
+        String big = "x".repeat(60);
+        assertTrue(out.offer(big), "written at once: nothing queued before it");
+        assertTrue(out.offer(big), "queued: 62 bytes are in flight, under the limit");
+
+        assertFalse(out.offer("small"), "124 bytes are behind (in flight and queued): over the 100-byte limit");
+        drainWrites();
+
+        assertEquals(List.of(1008), closeCodes());
+        assertFalse(fake.texts().contains("small"));
+    }
+
+    @Test
+    void aSingleFrameLargerThanTheByteLimitStillGoesToAClientThatIsNotBehind() {
+        SessionOutbound out = new SessionOutbound(fake.session, 1000, 100, 1000, 0);
+
+        assertTrue(out.offer("y".repeat(500)));
+        drainWrites();
+        assertTrue(out.offer("after"));
+        drainWrites();
+
+        assertEquals(List.of("y".repeat(500), "after"), fake.texts());
+        assertEquals(List.of(), closeCodes());
+    }
+
+    @Test
+    void aClientThatAnswersNothingUntilTheNextHeartbeatIsClosedWith1001() {
+        SessionOutbound out = outbound(8);
+
+        assertTrue(out.heartbeat(System.nanoTime()));
+        assertEquals(1, fake.pings().size(), "the first heartbeat pings");
+        assertFalse(out.heartbeat(System.nanoTime()), "nothing arrived since the ping");
+
+        assertEquals(List.of(1001), closeCodes());
+    }
+
+    @Test
+    void aClientThatAnswersTheHeartbeatPingStaysOpen() {
+        SessionOutbound out = outbound(8);
+
+        for (int beat = 0; beat < 5; beat++) {
+            assertTrue(out.heartbeat(System.nanoTime()));
+            out.pong(java.nio.ByteBuffer.wrap(new byte[] {'r', 't', 'k'}));
+        }
+
+        assertEquals(5, fake.pings().size());
+        assertEquals(List.of(), closeCodes());
+    }
+
+    @Test
+    void aHeartbeatPingWaitsForTheWriteInFlight() {
+        SessionOutbound out = outbound(8);
+        assertTrue(out.offer("in flight"));
+
+        out.heartbeat(System.nanoTime());
+        assertEquals(0, fake.pings().size(), "no ping while a write is in flight");
+        drainWrites();
+
+        assertEquals(1, fake.pings().size());
     }
 
     @Test
@@ -217,7 +280,7 @@ class SessionOutboundTest {
 
     /** Asynchronous writes only (window 0): the tests of the queue's discipline. */
     private SessionOutbound outbound(int capacity) {
-        return new SessionOutbound(fake.session, capacity, 1000, 0);
+        return new SessionOutbound(fake.session, capacity, Long.MAX_VALUE, 1000, 0);
     }
 
     private void drainWrites() {

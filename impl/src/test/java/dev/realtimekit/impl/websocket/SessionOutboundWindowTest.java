@@ -28,7 +28,7 @@ class SessionOutboundWindowTest {
 
     @Test
     void writesWithBlockingWritesWhileTheClientIsWithinTheWindow() {
-        SessionOutbound out = new SessionOutbound(fake.session, 16, 1000, 1_000);
+        SessionOutbound out = new SessionOutbound(fake.session, 16, Long.MAX_VALUE, 1000, 1_000);
 
         assertTrue(out.offer("a"));
         CompletableFuture<Void> sent = out.send("b").toCompletableFuture();
@@ -42,7 +42,7 @@ class SessionOutboundWindowTest {
     @Test
     void aClientThatNeverAnswersGetsNoMoreThanTheWindowThroughBlockingWrites() {
         long windowBytes = 100;
-        SessionOutbound out = new SessionOutbound(fake.session, 64, 1000, windowBytes);
+        SessionOutbound out = new SessionOutbound(fake.session, 64, Long.MAX_VALUE, 1000, windowBytes);
 
         List<String> frames = frames(30);
         frames.forEach(out::offer);
@@ -58,7 +58,7 @@ class SessionOutboundWindowTest {
 
     @Test
     void aPongThatEchoesThePingReopensTheWindow() {
-        SessionOutbound out = new SessionOutbound(fake.session, 64, 1000, 100);
+        SessionOutbound out = new SessionOutbound(fake.session, 64, Long.MAX_VALUE, 1000, 100);
         frames(10).forEach(out::offer);
         int blockingBefore = fake.blockingTexts().size();
         assertEquals(1, fake.pendingWrites(), "past the window the frames go asynchronously");
@@ -72,7 +72,7 @@ class SessionOutboundWindowTest {
 
     @Test
     void aWriterYieldsToAnAsynchronousWriteAfterABatchOfBlockingWrites() {
-        SessionOutbound out = new SessionOutbound(fake.session, 256, 1000, 1_000_000);
+        SessionOutbound out = new SessionOutbound(fake.session, 256, Long.MAX_VALUE, 1000, 1_000_000);
         List<String> frames = frames(SessionOutbound.BLOCKING_WRITES_PER_TURN + 20);
         AtomicBoolean queuedTheRest = new AtomicBoolean();
         // While the first frame is being written, the others arrive: they queue behind it for the same writer.
@@ -92,7 +92,7 @@ class SessionOutboundWindowTest {
 
     @Test
     void aFailedBlockingWriteFailsItsFrameAndClosesTheSession() {
-        SessionOutbound out = new SessionOutbound(fake.session, 16, 1000, 1_000);
+        SessionOutbound out = new SessionOutbound(fake.session, 16, Long.MAX_VALUE, 1000, 1_000);
         IOException broken = new IOException("broken pipe");
         fake.failBlockingWritesWith(broken);
 
@@ -106,7 +106,7 @@ class SessionOutboundWindowTest {
 
     @Test
     void aStalledClientIsClosedAsTooSlowOnceItsQueueOverflows() {
-        SessionOutbound out = new SessionOutbound(fake.session, 8, 1000, 100);
+        SessionOutbound out = new SessionOutbound(fake.session, 8, Long.MAX_VALUE, 1000, 100);
 
         // Never pongs, never finishes the asynchronous write: the window fills, then the queue.
         boolean accepted = true;

@@ -49,6 +49,18 @@ class ChatProtocolIT {
     }
 
     @Test
+    void anEmptyOrBlankChatLineIsBroadcastLikeAnyOther() throws Exception {
+        try (WsClient alice = join("general", "alice"); WsClient bob = join("general", "bob")) {
+            for (String text : new String[] {"", " "}) {
+                alice.send("{\"type\":\"send\",\"room\":\"general\",\"text\":\"" + text + "\"}");
+                String expected = "{\"type\":\"message\",\"room\":\"general\",\"user\":\"alice\",\"text\":\"" + text + "\"}";
+                alice.expect(expected);
+                bob.expect(expected);
+            }
+        }
+    }
+
+    @Test
     void sendReachesEverySubscriberOfTheTopicAndNoOther() throws Exception {
         try (WsClient alice = join("general", "alice"); WsClient bob = join("general", "bob");
                 WsClient carol = join("random", "carol")) {

@@ -1,0 +1,68 @@
+package dev.realtimekit.impl.websocket;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.realtimekit.impl.dispatch.Dispatcher;
+import dev.realtimekit.impl.i18n.Messages;
+
+/**
+ * Finds the connections whose clients are gone without a close: every {@code realtime.ping-interval-ms}
+ * it pings each open session and closes those that did not answer the previous ping (see
+ * {@link SessionOutbound#heartbeat}), and drops prepared connections whose sessions never opened
+ * within one interval after the upgrade. Without pings it only does the latter, every 30 s.
+ *
+ * <p>Runs on one scheduled task of the managed scheduled executor; {@link #add} and {@link #remove}
+ * are called from container threads.
+ */
+final class Heartbeat implements AutoCloseable {
+
+    static final long UNOPENED_CHECK_MS = 30_000;
+
+    private final Set<SessionOutbound> sessions = ConcurrentHashMap.newKeySet();
+    private final Dispatcher<?, ?, Object> dispatcher;
+    private final boolean pinging;
+    private final long intervalNanos;
+    private final ScheduledFuture<?> task;
+
+    Heartbeat(ScheduledExecutorService scheduler, Dispatcher<?, ?, Object> dispatcher, long pingIntervalMs) {
+        this.dispatcher = dispatcher;
+        this.pinging = pingIntervalMs > 0;
+        long intervalMs = pinging ? pingIntervalMs : UNOPENED_CHECK_MS;
+        this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMs);
+        this.task = scheduler.scheduleAtFixedRate(this::beat, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    void add(SessionOutbound session) {
+        if (pinging) {
+            sessions.add(session);
+        }
+    }
+
+    void remove(SessionOutbound session) {
+        sessions.remove(session);
+    }
+
+    /** One round; never throws, since a periodic task that throws is never run again. */
+    void beat() {
+        try {
+            long now = System.nanoTime();
+            sessions.removeIf(session -> !session.heartbeat(now));
+            int abandoned = dispatcher.abandonUnopened(now - intervalNanos);
+            if (abandoned > 0) {
+                Messages.unopenedAbandoned(abandoned);
+            }
+        } catch (RuntimeException | Error e) {
+            Messages.unexpected("the connection heartbeat", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        task.cancel(false);
+        sessions.clear();
+    }
+}
