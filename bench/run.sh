@@ -204,7 +204,11 @@ liberty_pid() {   # the PID Liberty records for server $2 of user dir $1
 # --- targets ----------------------------------------------------------------------------------
 
 kit_extra_env=()   # REALTIME_* settings of the kit variant that runs
-kit_env() { env BUILD= REDIS_URL="redis://127.0.0.1:$redis_port" NODE_PORTS="${kit_ports[*]}" CLUSTER_DIR="$work/kit-cluster" ${kit_extra_env[@]+"${kit_extra_env[@]}"} "$@"; }
+# The workloads' publishers send up to hundreds of messages per second each, and W4 opens 10,000
+# connections to one node: the kit's per-connection rate limit and per-node connection limit are off,
+# as the peers have none. The caller's REALTIME_* variables still win.
+kit_limits=(REALTIME_RATE_LIMIT_PER_SECOND="${REALTIME_RATE_LIMIT_PER_SECOND:-0}" REALTIME_MAX_CONNECTIONS="${REALTIME_MAX_CONNECTIONS:-0}")
+kit_env() { env BUILD= REDIS_URL="redis://127.0.0.1:$redis_port" NODE_PORTS="${kit_ports[*]}" CLUSTER_DIR="$work/kit-cluster" "${kit_limits[@]}" ${kit_extra_env[@]+"${kit_extra_env[@]}"} "$@"; }
 
 start_kit() {
   check_ports_free "${kit_ports[@]}"

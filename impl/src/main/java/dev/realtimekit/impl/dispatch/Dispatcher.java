@@ -238,6 +238,15 @@ public final class Dispatcher<C, E, U> {
         finish(connection);
     }
 
+    /**
+     * The client stopped answering and is being closed: it is unsubscribed and its onDisconnect runs
+     * now, without waiting for the container to report the close (which a client that answers nothing
+     * may hold up for long). The close already queued on its outbound still goes out.
+     */
+    public void lost(Connection<U> connection) {
+        finish(connection);
+    }
+
     /** Unsubscribes the connection and queues its onDisconnect; only the first call does anything. */
     private void finish(Connection<U> connection) {
         if (!connection.markClosed()) {

@@ -1,6 +1,6 @@
 package dev.realtimekit.impl.websocket;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -22,7 +22,8 @@ final class Heartbeat implements AutoCloseable {
 
     static final long UNOPENED_CHECK_MS = 30_000;
 
-    private final Set<SessionOutbound> sessions = ConcurrentHashMap.newKeySet();
+    /** Each open session, with what to do when it stops answering. */
+    private final Map<SessionOutbound, Runnable> sessions = new ConcurrentHashMap<>();
     private final Dispatcher<?, ?, Object> dispatcher;
     private final boolean pinging;
     private final long intervalNanos;
@@ -36,9 +37,10 @@ final class Heartbeat implements AutoCloseable {
         this.task = scheduler.scheduleAtFixedRate(this::beat, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
-    void add(SessionOutbound session) {
+    /** @param whenUnanswered runs on the heartbeat thread once the session is closed for not answering */
+    void add(SessionOutbound session, Runnable whenUnanswered) {
         if (pinging) {
-            sessions.add(session);
+            sessions.put(session, whenUnanswered);
         }
     }
 
@@ -50,7 +52,7 @@ final class Heartbeat implements AutoCloseable {
     void beat() {
         try {
             long now = System.nanoTime();
-            sessions.removeIf(session -> !session.heartbeat(now));
+            sessions.entrySet().removeIf(entry -> !entry.getKey().heartbeat(now, entry.getValue()));
             int abandoned = dispatcher.abandonUnopened(now - intervalNanos);
             if (abandoned > 0) {
                 Messages.unopenedAbandoned(abandoned);

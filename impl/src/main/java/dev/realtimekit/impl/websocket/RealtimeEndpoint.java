@@ -50,7 +50,10 @@ final class RealtimeEndpoint extends Endpoint {
             return;
         }
         outbound = opened;
-        heartbeat.add(opened);
+        heartbeat.add(opened, () -> {
+            Messages.pingTimedOut(connection.id(), config.pingIntervalMs());
+            dispatcher.lost(connection);
+        });
         session.addMessageHandler(String.class, text -> {
             opened.heard();
             dispatcher.message(connection, text);

@@ -96,16 +96,18 @@ final class SessionOutbound implements Outbound {
 
     /**
      * Closes the connection (1001) when nothing arrived from the client since the previous call's
-     * ping, else pings it. Called by one heartbeat thread at a fixed interval.
+     * ping, and then runs {@code whenUnanswered}; else pings it. Called by one heartbeat thread at a
+     * fixed interval.
      *
      * @return false once the connection is closed: no further heartbeats are needed
      */
-    boolean heartbeat(long nowNanos) {
+    boolean heartbeat(long nowNanos, Runnable whenUnanswered) {
         if (closed || !accepting.get()) {
             return false;
         }
         if (pinged && lastHeardNanos - pingedNanos < 0) {
             close(PING_TIMEOUT, PING_TIMEOUT_REASON);
+            whenUnanswered.run();
             return false;
         }
         pinged = true;

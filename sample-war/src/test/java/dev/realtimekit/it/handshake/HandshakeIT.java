@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
 import java.net.URL;
+import java.util.Map;
 import java.util.UUID;
 
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -82,6 +83,26 @@ class HandshakeIT {
     @Test
     void tokenIsCheckedBeforeTopic() throws Exception {
         assertEquals(401, WsClient.refusedStatus(WsClient.uri(base, "lobby", "bad"), null));
+    }
+
+    @Test
+    void aPageOfAnotherOriginIs403EvenWithAValidToken() throws Exception {
+        URI uri = WsClient.uri(base, "general", ALICE + ":alice");
+        assertEquals(403, WsClient.refusal(uri, Map.of("Origin", "http://evil.example.com")).statusCode());
+        assertEquals(403, WsClient.refusal(uri, Map.of("Origin", "http://" + base.getHost() + ":" + (base.getPort() + 1))).statusCode());
+        assertEquals(403, WsClient.refusal(uri, Map.of("Origin", "null")).statusCode());
+        assertEquals(403, WsClient.refusal(WsClient.uri(base, "general", "bad"), Map.of("Origin", "http://evil.example.com")).statusCode(),
+                "refused for its origin before its token is judged");
+    }
+
+    @Test
+    void aPageOfTheServersOwnOriginAndAClientWithoutOriginAreAccepted() throws Exception {
+        URI uri = WsClient.uri(base, "general", ALICE + ":alice");
+        try (WsClient page = WsClient.connect(uri, Map.of("Origin", "http://" + base.getHost() + ":" + base.getPort()));
+                WsClient tool = WsClient.connect(uri, Map.of())) {
+            page.expectNothingBeforePong();
+            tool.expectNothingBeforePong();
+        }
     }
 
     @Test

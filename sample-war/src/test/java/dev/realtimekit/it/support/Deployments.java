@@ -32,6 +32,14 @@ public final class Deployments {
     }
 
     /**
+     * @param properties MicroProfile Config lines, e.g. {@code realtime.rate-limit-per-second=0}
+     * @return the sample WAR with this configuration in its {@code META-INF/microprofile-config.properties}
+     */
+    public static WebArchive sample(String properties) {
+        return sample().addAsResource(new StringAsset(properties), "META-INF/microprofile-config.properties");
+    }
+
+    /**
      * @param name the archive name; its base name becomes the context root
      * @return a WAR with the kit's api and impl jars, a beans.xml and the given classes
      */

@@ -33,6 +33,11 @@ public final class StalledClient implements AutoCloseable {
 
     /** Opens the connection and completes the handshake; fails the test unless the server answers 101. */
     public static StalledClient connect(URI wsUri) throws IOException {
+        return connect(wsUri, java.util.Map.of());
+    }
+
+    /** Like {@link #connect(URI)}, with extra request headers (e.g. {@code Origin}). */
+    public static StalledClient connect(URI wsUri, java.util.Map<String, String> headers) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(4096);
         socket.connect(new InetSocketAddress(wsUri.getHost(), wsUri.getPort()), 5_000);
@@ -41,7 +46,9 @@ public final class StalledClient implements AutoCloseable {
         String request = "GET " + wsUri.getRawPath() + (wsUri.getRawQuery() == null ? "" : "?" + wsUri.getRawQuery()) + " HTTP/1.1\r\n"
                 + "Host: " + wsUri.getHost() + ":" + wsUri.getPort() + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n\r\n";
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+                + headers.entrySet().stream().map(h -> h.getKey() + ": " + h.getValue() + "\r\n")
+                        .collect(java.util.stream.Collectors.joining()) + "\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         socket.setSoTimeout(10_000);
         StalledClient client = new StalledClient(socket);

@@ -60,6 +60,13 @@ public final class WsClient implements AutoCloseable {
         return new WsClient(HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token), uri(base, topic, null));
     }
 
+    /** Connects with these extra request headers (e.g. {@code Origin}). */
+    public static WsClient connect(URI uri, java.util.Map<String, String> headers) throws Exception {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+        headers.forEach(builder::header);
+        return new WsClient(builder, uri);
+    }
+
     /**
      * Attempts a handshake that must be refused.
      *
@@ -67,10 +74,17 @@ public final class WsClient implements AutoCloseable {
      * @return the HTTP status of the refusal
      */
     public static int refusedStatus(URI uri, String authorization) throws Exception {
+        return refusal(uri, authorization == null ? java.util.Map.of() : java.util.Map.of("Authorization", authorization)).statusCode();
+    }
+
+    /**
+     * Attempts a handshake with these request headers that must be refused.
+     *
+     * @return the refusing response (status and headers)
+     */
+    public static java.net.http.HttpResponse<?> refusal(URI uri, java.util.Map<String, String> headers) throws Exception {
         WebSocket.Builder builder = HTTP.newWebSocketBuilder();
-        if (authorization != null) {
-            builder.header("Authorization", authorization);
-        }
+        headers.forEach(builder::header);
         try {
             WebSocket socket = builder.buildAsync(uri, new WebSocket.Listener() {
             }).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -78,7 +92,7 @@ public final class WsClient implements AutoCloseable {
             return fail("The handshake to " + uri + " was accepted");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {
-                return refused.getResponse().statusCode();
+                return refused.getResponse();
             }
             throw e;
         }
@@ -177,7 +191,6 @@ public final class WsClient implements AutoCloseable {
         socket.abort();
     }
 
-    /** @return the close code the server sent; fails the test if the connection is not closed in time */
     /** @return the WebSocket pings the server has sent this client so far */
     public int pings() {
         return pings.get();
@@ -195,6 +208,7 @@ public final class WsClient implements AutoCloseable {
         return true;
     }
 
+    /** @return the close code the server sent; fails the test if the connection is not closed in time */
     public int awaitCloseCode() throws Exception {
         return closeCode.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
