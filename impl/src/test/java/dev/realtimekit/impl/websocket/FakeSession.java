@@ -86,8 +86,29 @@ final class FakeSession {
                 open = false;
                 yield null;
             }
+            case "setMaxTextMessageBufferSize", "setMaxIdleTimeout" -> null;
+            case "addMessageHandler" -> {
+                handlers.put((Class<?>) args[0], (jakarta.websocket.MessageHandler.Whole<?>) args[1]);
+                onHandlerAdded.accept((Class<?>) args[0]);
+                yield null;
+            }
             default -> objectMethod("Session", proxy, method.getName(), args);
         });
+    }
+
+    private final java.util.Map<Class<?>, jakarta.websocket.MessageHandler.Whole<?>> handlers = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<Class<?>> onHandlerAdded = type -> {
+    };
+
+    /** Runs the action whenever a message handler is added (as a container that delivers at once would). */
+    void onHandlerAdded(java.util.function.Consumer<Class<?>> action) {
+        onHandlerAdded = action;
+    }
+
+    /** Delivers a text message to the session's text handler, as the container's read thread would. */
+    @SuppressWarnings("unchecked")
+    void receive(String text) {
+        ((jakarta.websocket.MessageHandler.Whole<String>) handlers.get(String.class)).onMessage(text);
     }
 
     private void sendText(String text, SendHandler handler) {

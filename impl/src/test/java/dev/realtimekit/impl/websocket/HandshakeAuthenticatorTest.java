@@ -171,6 +171,16 @@ class HandshakeAuthenticatorTest {
     }
 
     @Test
+    void theChecksEndAtTheHandshakesDeadlineNotAFreshTimeout() {
+        // The handshake spent most of its time already (e.g. elsewhere): 50 ms are left of it.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        TokenValidator<Object> slow = validator(() -> CompletableFuture.supplyAsync(() -> USER,
+                CompletableFuture.delayedExecutor(TIMEOUT_MS - 50, TimeUnit.MILLISECONDS)));
+
+        assertRefused(503, authenticator(slow, null).check("token-1", "room", deadline));
+    }
+
+    @Test
     void noLogRecordAtAnyLevelHoldsTheToken() {
         String token = "secret-token-" + java.util.UUID.randomUUID();
         java.util.List<String> logged = new CopyOnWriteArrayList<>();
