@@ -210,11 +210,23 @@ public final class Dispatcher<C, E, U> {
         if (connection.isClosed()) {
             return; // arrived after the kit closed the connection (shutdown): onDisconnect is already queued
         }
+        if (withinRate(connection) && !connection.inbound().submit(() -> handle(connection, text), limits.maxPendingMessages())) {
+            connection.outbound().offer(tooManyPendingFrame);
+        }
+    }
+
+    /** A binary frame arrived: answered with an error frame (within the rate limit, like any message); the connection stays open. */
+    public void binaryMessage(Connection<U> connection) {
+        if (withinRate(connection)) {
+            connection.outbound().offer(binaryFrame);
+        }
+    }
+
+    /** @return whether the message may be handled; otherwise it was answered (error frame, or 1008 for a flood) */
+    private boolean withinRate(Connection<U> connection) {
         switch (connection.admitMessage()) {
             case ACCEPT -> {
-                if (!connection.inbound().submit(() -> handle(connection, text), limits.maxPendingMessages())) {
-                    connection.outbound().offer(tooManyPendingFrame);
-                }
+                return true;
             }
             case REFUSE -> connection.outbound().offer(rateLimitedFrame);
             case CLOSE -> {
@@ -225,11 +237,7 @@ public final class Dispatcher<C, E, U> {
                 }
             }
         }
-    }
-
-    /** A binary frame arrived: answered with an error frame; the connection stays open. */
-    public void binaryMessage(Connection<U> connection) {
-        connection.outbound().offer(binaryFrame);
+        return false;
     }
 
     /** The client has gone (any reason); safe to call more than once. */

@@ -100,6 +100,22 @@ class DispatcherLimitsTest {
     }
 
     @Test
+    void binaryFramesCountAgainstTheRateToo() throws Exception {
+        var dispatcher = dispatcher(limits(1, 2, 0, 0, 0));
+        FakeOutbound out = new FakeOutbound();
+        Connection<String> alice = dispatcher.open("alice", "room", out);
+
+        for (int i = 0; i < 6; i++) {
+            dispatcher.binaryMessage(alice);
+        }
+
+        String binary = error(Dispatcher.BINARY_NOT_SUPPORTED);
+        String limited = error(Dispatcher.RATE_LIMITED);
+        assertEquals(List.of("frame " + binary, "frame " + binary, "frame " + limited, "frame " + limited, "frame " + limited,
+                "close 1008"), out.awaitLog(6));
+    }
+
+    @Test
     void aHandlerStageThatNeverCompletesGetsAnErrorFrameAndTheNextMessageIsHandled() throws Exception {
         var dispatcher = dispatcher(limits(0, 1, 0, 0, 200));
         handler.direct("hang", message -> new CompletableFuture<>());
