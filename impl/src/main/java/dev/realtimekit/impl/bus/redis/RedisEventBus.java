@@ -15,6 +15,7 @@ import org.redisson.Redisson;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.listener.MessageListener;
+import org.redisson.api.options.PlainOptions;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 import org.redisson.connection.ConnectionListener;
@@ -211,8 +212,8 @@ public final class RedisEventBus implements EventBus {
     @Override
     public CompletionStage<Void> publish(String topic, String payload) {
         // A publish that times out here may still reach Redis later: the sender is told it failed,
-        // subscribers may get it anyway (at most once, never twice).
-        return channel(topic).publishAsync(payload).toCompletableFuture().copy()
+        // subscribers may get it anyway (at most once, never twice: see publishChannel).
+        return publishChannel(topic).publishAsync(payload).toCompletableFuture().copy()
                 .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS)
                 .handle((receivers, failure) -> {
                     health(failure);
@@ -255,6 +256,20 @@ public final class RedisEventBus implements EventBus {
 
     private RTopic channel(String topic) {
         return channel(redisson, topic);
+    }
+
+    /**
+     * The channel to publish to: never retried by Redisson, whatever the configuration says (a YAML
+     * file's {@code retryAttempts} included). A PUBLISH whose answer timed out may already be queued in
+     * a stalled Redis; sending it again delivers the event twice once Redis runs again, while the
+     * sender was told it failed. Its Redisson timeout is the publish timeout, so Redisson gives the
+     * connection back when the sender is told. Other commands (subscribing among them) keep the
+     * configured retries: a repeated SUBSCRIBE is harmless.
+     */
+    private RTopic publishChannel(String topic) {
+        PlainOptions options = PlainOptions.name(prefix + topic).codec(StringCodec.INSTANCE)
+                .retryAttempts(0).timeout(Duration.ofMillis(publishTimeoutMs));
+        return sharded ? redisson.getShardedTopic(options) : redisson.getTopic(options);
     }
 
     private RTopic channel(RedissonClient client, String topic) {
@@ -353,7 +368,7 @@ public final class RedisEventBus implements EventBus {
             List<String> checked = new java.util.ArrayList<>(topics);
             checked.addAll(stuck);
             CompletableFuture<?>[] sent = topics.stream()
-                    .map(topic -> channel(topic).publishAsync(probe).toCompletableFuture().copy()
+                    .map(topic -> publishChannel(topic).publishAsync(probe).toCompletableFuture().copy()
                             .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS))
                     .toArray(CompletableFuture[]::new);
             return CompletableFuture.allOf(sent)
