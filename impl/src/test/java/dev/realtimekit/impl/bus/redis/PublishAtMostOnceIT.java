@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,44 +18,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.realtimekit.impl.config.RealtimeConfigs;
 import dev.realtimekit.testsupport.Poll;
-import dev.realtimekit.testsupport.RedisProcess;
 
 /**
  * Publishing while Redis stalls: a publish the sender was told failed may still be delivered (at most
  * once), but never twice, and every publish whose stage completed normally is delivered.
  */
-class PublishAtMostOnceIT {
+class PublishAtMostOnceIT extends RedisBusTestBase {
 
     private static final String TOPIC = "stalled";
     private static final String END = "end";
 
-    private RedisProcess redis;
-    private final List<Node> nodes = new ArrayList<>();
-
-    @BeforeEach
-    void startRedis() throws Exception {
-        redis = RedisProcess.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        nodes.forEach(Node::close);
-        redis.close();
-    }
-
     @Test
     void aStalledRedisNeverDeliversAnEventTwiceAndLosesNothingAcknowledged() throws Exception {
-        String prefix = "it-" + UUID.randomUUID() + ":";
-        Node publisher = new Node(RealtimeConfigs.redis(redis.address(), prefix));
-        Node other = new Node(RealtimeConfigs.redis(redis.address(), prefix));
-        nodes.add(publisher);
-        nodes.add(other);
+        Node publisher = node();
+        Node other = node();
         publisher.subscribe(TOPIC);
         other.subscribe(TOPIC);
 
@@ -110,7 +88,7 @@ class PublishAtMostOnceIT {
         }
         assertTrue(failed.get() > 0, "the stall made some publishes time out (else the test proves nothing)");
         publisher.publish(TOPIC, END);
-        for (Node node : nodes) {
+        for (Node node : nodes()) {
             List<String> received = untilEnd(node);
             Map<String, Integer> counts = new HashMap<>();
             received.forEach(event -> counts.merge(event, 1, Integer::sum));
