@@ -3,6 +3,8 @@ package dev.realtimekit.impl.bus.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import dev.realtimekit.impl.config.RealtimeConfigs;
 import dev.realtimekit.testsupport.Poll;
 
 /**
@@ -33,8 +36,29 @@ class PublishAtMostOnceIT extends RedisBusTestBase {
 
     @Test
     void aStalledRedisNeverDeliversAnEventTwiceAndLosesNothingAcknowledged() throws Exception {
-        Node publisher = node();
-        Node other = node();
+        stallWhilePublishing(node(), node());
+    }
+
+    /** A user's Redisson YAML asks for retries: PUBLISH still is never sent twice. */
+    @Test
+    void retriesAskedForInARedissonYamlFileDoNotApplyToPublishing() throws Exception {
+        Path yaml = Files.createTempFile("redisson-retries-", ".yaml");
+        try {
+            Files.writeString(yaml, """
+                    singleServerConfig:
+                      address: "%s"
+                      timeout: 1000
+                      retryAttempts: 3
+                      retryInterval: 200
+                    """.formatted(redis.address()));
+            stallWhilePublishing(node(RealtimeConfigs.redisFile(yaml.toString(), prefix, false)),
+                    node(RealtimeConfigs.redisFile(yaml.toString(), prefix, false)));
+        } finally {
+            Files.deleteIfExists(yaml);
+        }
+    }
+
+    private void stallWhilePublishing(Node publisher, Node other) throws Exception {
         publisher.subscribe(TOPIC);
         other.subscribe(TOPIC);
 
@@ -71,7 +95,7 @@ class PublishAtMostOnceIT extends RedisBusTestBase {
             Poll.until(true, () -> acknowledged.size() >= 250, Duration.ofSeconds(20));
             redis.freeze();
             try {
-                // The stall itself: three publish timeouts long, so publishes time out while queued in Redis.
+                // The stall itself: longer than the publish timeout, so publishes time out while queued in Redis.
                 Thread.sleep(3_000);
             } finally {
                 redis.thaw();
@@ -88,7 +112,7 @@ class PublishAtMostOnceIT extends RedisBusTestBase {
         }
         assertTrue(failed.get() > 0, "the stall made some publishes time out (else the test proves nothing)");
         publisher.publish(TOPIC, END);
-        for (Node node : nodes()) {
+        for (Node node : List.of(publisher, other)) {
             List<String> received = untilEnd(node);
             Map<String, Integer> counts = new HashMap<>();
             received.forEach(event -> counts.merge(event, 1, Integer::sum));
