@@ -60,6 +60,26 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the server (SIGSTOP) without closing its connections, as a stalled Redis (a long command,
+     * a fork, a paused VM) looks to clients: commands are accepted by the kernel and answered later.
+     */
+    public synchronized void freeze() throws Exception {
+        signal("-STOP");
+    }
+
+    /** Lets a {@link #freeze() frozen} server run again (SIGCONT); it then answers everything queued. */
+    public synchronized void thaw() throws Exception {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws Exception {
+        if (process == null) {
+            throw new IllegalStateException("redis-server on port " + port + " is not running");
+        }
+        Processes.run(List.of("kill", signal, String.valueOf(process.pid())), java.util.Map.of(), Duration.ofSeconds(10));
+    }
+
     /** Starts the server again on the same port after {@link #kill()}. */
     public synchronized void restart() throws Exception {
         if (process != null) {

@@ -35,7 +35,10 @@ public interface EventBus extends AutoCloseable {
     CompletionStage<Void> unsubscribe(String topic);
 
     /**
-     * Publishes an event to every node subscribed to the topic, this one included.
+     * Publishes an event to every node subscribed to the topic, this one included, at most once: a
+     * subscriber never gets it twice. A stage that completed normally means every node whose
+     * subscription is connected at that moment gets it (a node reconnecting to Redis misses it: pub/sub
+     * keeps nothing); a failed stage means it may still be delivered (once) or not at all.
      *
      * @return a stage that completes when the bus accepted the event, or fails (fast) when it cannot
      */

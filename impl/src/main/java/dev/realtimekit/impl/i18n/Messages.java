@@ -153,13 +153,18 @@ public final class Messages {
 
     public static void deafSubscriptions(String bus, java.util.List<String> topics) {
         LOG.warning(() -> "RTK0202W: " + topics.size() + " topic subscriptions on " + bus + " were not delivering events"
-                + " (probe not received); subscribed anew: " + (topics.size() <= 10 ? topics : topics.subList(0, 10) + " ..."));
+                + " (neither an event nor the probe arrived); subscribed anew: " + (topics.size() <= 10 ? topics : topics.subList(0, 10) + " ..."));
     }
 
     public static void redisClientReplaced(String bus, java.util.List<String> topics) {
         LOG.warning(() -> "RTK0203W: Topic subscriptions on " + bus + " stayed deaf after being subscribed anew "
                 + (topics.size() <= 10 ? topics : topics.subList(0, 10) + " ...")
                 + "; Redisson's subscription state is stuck, so the Redis client was replaced and every topic subscribed again.");
+    }
+
+    public static void subscriptionCheckFailed(String bus, Throwable failure) {
+        LOG.log(Level.WARNING, failure, () -> "RTK0204W: A subscription check of " + bus + " failed; the checks go on at"
+                + " their interval. Logged once until a check succeeds again.");
     }
 
     public static void unexpected(String where, Throwable failure) {

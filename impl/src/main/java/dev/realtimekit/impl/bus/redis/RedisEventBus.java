@@ -4,43 +4,58 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiFunction;
 
 import org.redisson.Redisson;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.listener.MessageListener;
+import org.redisson.api.options.PlainOptions;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
-import org.redisson.connection.ConnectionListener;
 
 import dev.realtimekit.impl.bus.EventBus;
 import dev.realtimekit.impl.config.RealtimeConfig;
-import dev.realtimekit.impl.i18n.Messages;
 
 /**
  * The cluster bus: Redis pub/sub through Redisson. Each topic with local subscribers is one channel
  * ({@code realtime.redis.channel-prefix} + topic) subscribed by this node; events travel as the JSON
- * text the handler's event was serialized to ({@link StringCodec}), published once and handed
- * unchanged to the registry by the channel's listener.
+ * text the handler's event was serialized to ({@link StringCodec}), published at most once and handed
+ * unchanged to the registry by the channel's listener ({@link Subscription}).
  *
  * <p>Redis delivers a channel's messages to every subscriber in the order it executed the publishes,
  * and Redisson calls a channel's listener in that order, so all nodes see a topic's events in the same
  * order. Redisson restores subscriptions after a reconnect by itself; this class logs the outage and
- * the recovery once each, and bounds every publish by {@code realtime.redis.publish-timeout-ms} so a
- * slow or absent Redis costs a sender at most that long.
+ * the recovery once each ({@link RedisHealth}), bounds every publish by
+ * {@code realtime.redis.publish-timeout-ms} so a slow or absent Redis costs a sender at most that
+ * long, and proves that its subscriptions deliver ({@link SubscriptionCheck}).
+ *
+ * <p>Threads and ordering: {@link #subscribe}, {@link #unsubscribe}, a repair's resubscription and a
+ * client replacement change a topic's subscription only inside the subscription map's per-topic
+ * compute, always against the current client; subscribing, unsubscribing and resubscribing hold the
+ * client lock's read side, a replacement its write side while it swaps the client and starts the
+ * hand-over of every topic. So for every topic there is at most one forwarding listener, on the
+ * current client (or, during a replacement, on the old one until the new one takes over), exactly
+ * while the topic is subscribed.
  */
 public final class RedisEventBus implements EventBus {
 
     /** The client in use; replaced (see {@link #replaceClient}) when Redisson cannot restore a subscription. */
     private volatile RedissonClient redisson;
     private final Config baseConfig;
-    private final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger generation = new AtomicInteger();
     private final String prefix;
     private final boolean sharded;
     private final long publishTimeoutMs;
@@ -48,8 +63,12 @@ public final class RedisEventBus implements EventBus {
     private final String description;
     /** This node's subscriptions, by topic; the registry alternates subscribe and unsubscribe per topic. */
     private final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>();
-    private final AtomicBoolean reachable = new AtomicBoolean(true);
+    /** Read: a topic's subscription changes; write: the client is swapped (see the class comment). */
+    private final ReadWriteLock clientLock = new ReentrantReadWriteLock();
+    private final RedisHealth health;
     private final SubscriptionCheck check;
+    /** The last client replacement, which the next one waits for; guarded by this. */
+    private CompletableFuture<Void> replacing = CompletableFuture.completedFuture(null);
     private volatile boolean closing;
     private volatile Listener listener = (topic, payload) -> {
     };
@@ -60,7 +79,9 @@ public final class RedisEventBus implements EventBus {
         this.publishTimeoutMs = config.redisPublishTimeoutMs();
         this.subscribeTimeoutMs = config.redisSubscribeTimeoutMs();
         this.description = description + (sharded ? " (sharded pub/sub)" : "") + ", channels " + prefix + "<topic>";
-        this.check = new SubscriptionCheck(config.redisSubscriptionCheckIntervalMs());
+        this.check = new SubscriptionCheck(this, config.redisSubscriptionCheckIntervalMs(), publishTimeoutMs,
+                subscribeTimeoutMs);
+        this.health = new RedisHealth(this.description, () -> closing, check::afterRecovery);
         // Connect lazily: the application starts while Redis is down and joins it when it comes up.
         redissonConfig.setLazyInitialization(true);
         // Come back soon after Redis returns (by default within about two seconds), however long it was away.
@@ -74,25 +95,10 @@ public final class RedisEventBus implements EventBus {
     /** A Redisson client of its own configuration copy, whose connection events count only while it is current. */
     private RedissonClient newClient() {
         Config copy = new Config(baseConfig);
-        copy.setConnectionListener(new Health(generation.incrementAndGet()));
+        int clientGeneration = generation.incrementAndGet();
+        copy.setConnectionListener(health.connectionListener(
+                () -> clientGeneration == generation.get() && !closing, () -> redisson, prefix + "health-check"));
         return Redisson.create(copy);
-    }
-
-    /** A topic's listener, the client it is registered with, and when it was asked for. */
-    private record Subscription(RedissonClient client, CompletableFuture<Integer> listenerId, long requestedNanos) {
-        Subscription(RedissonClient client, CompletableFuture<Integer> listenerId) {
-            this(client, listenerId, System.nanoTime());
-        }
-
-        boolean established() {
-            return listenerId.isDone() && !listenerId.isCompletedExceptionally();
-        }
-
-        /** @return whether Redisson failed it, or has not confirmed it for longer than it may take */
-        boolean stuck(long subscribeTimeoutMs) {
-            return listenerId.isCompletedExceptionally() || (!listenerId.isDone()
-                    && System.nanoTime() - requestedNanos > TimeUnit.MILLISECONDS.toNanos(subscribeTimeoutMs));
-        }
     }
 
     /** Creates the bus from {@code realtime.redis.address} or {@code realtime.redis.config}. */
@@ -139,86 +145,146 @@ public final class RedisEventBus implements EventBus {
 
     @Override
     public CompletionStage<Void> subscribe(String topic) {
-        Subscription subscription = addListener(redisson, topic);
-        Subscription previous = subscriptions.put(topic, subscription);
-        if (previous != null) {
-            // The registry never subscribes twice without unsubscribing; if it ever did, a second
-            // listener would deliver every event twice.
-            removeListener(topic, previous);
-        }
+        Subscription subscription = change(topic, (name, previous) -> {
+            if (previous != null) {
+                // The registry never subscribes twice without unsubscribing; if it ever did, a second
+                // listener would deliver every event twice.
+                previous.close();
+                previous.remove();
+            }
+            return listen(name, CompletableFuture.completedFuture(null));
+        });
         // Time out a copy: Redisson's own future must still complete, so that a subscription that
         // succeeds after the timeout is found and removed by unsubscribe.
-        return subscription.listenerId().copy().orTimeout(subscribeTimeoutMs, TimeUnit.MILLISECONDS)
+        return subscription.confirmed().copy().orTimeout(subscribeTimeoutMs, TimeUnit.MILLISECONDS)
                 .thenApply(ignored -> (Void) null)
-                .whenComplete((ignored, failure) -> health(failure));
+                .whenComplete((ignored, failure) -> health.record(failure));
     }
 
     @Override
     public CompletionStage<Void> unsubscribe(String topic) {
-        Subscription subscription = subscriptions.remove(topic);
-        return subscription == null ? CompletableFuture.completedFuture(null) : removeListener(topic, subscription);
+        AtomicReference<CompletableFuture<Void>> removed = new AtomicReference<>(CompletableFuture.completedFuture(null));
+        change(topic, (name, subscription) -> {
+            if (subscription != null) {
+                subscription.close();
+                removed.set(subscription.remove());
+            }
+            return null;
+        });
+        return removed.get();
     }
 
-    private Subscription addListener(RedissonClient client, String topic) {
-        MessageListener<String> channelListener = (channel, payload) -> {
-            if (payload.startsWith(SubscriptionCheck.PROBE)) {
-                check.probeReceived(topic, payload);
-            } else {
-                listener.onEvent(topic, payload);
-            }
-        };
-        return new Subscription(client,
-                channel(client, topic).addListenerAsync(String.class, channelListener).toCompletableFuture());
+    /** Changes a topic's subscription (see the class comment); {@code change} runs inside the map's compute. */
+    private Subscription change(String topic, BiFunction<String, Subscription, Subscription> change) {
+        clientLock.readLock().lock();
+        try {
+            return subscriptions.compute(topic, change);
+        } finally {
+            clientLock.readLock().unlock();
+        }
+    }
+
+    /** A forwarding subscription on the current client, whose listener is added once {@code after} completes. */
+    private Subscription listen(String topic, CompletableFuture<?> after) {
+        RedissonClient client = redisson;
+        return Subscription.forwarding(topic, client, channel(client, topic), this::deliver, after);
+    }
+
+    private void deliver(String topic, String payload) {
+        listener.onEvent(topic, payload);
     }
 
     /**
-     * Subscribes a topic anew because its subscription stopped delivering: the old listener is removed
-     * first (so Redisson really unsubscribes the channel), then a new one is added.
+     * Subscribes a topic anew because its subscription stopped delivering, if it is still
+     * {@code deaf}: the old listener stops forwarding at once and is removed first (so Redisson really
+     * unsubscribes the channel: adding a second listener to a channel it believes subscribed sends
+     * nothing to Redis), then a new one is added on the current client. The check only calls a
+     * channel deaf when nothing at all reached its listener for a whole probe, so the gap loses
+     * nothing the old listener would have delivered.
      */
-    private void resubscribe(String topic) {
-        subscriptions.computeIfPresent(topic, (name, old) -> {
+    void resubscribe(String topic, Subscription deaf) {
+        change(topic, (name, current) -> {
+            if (current != deaf) {
+                return current;
+            }
+            deaf.close();
             // An old subscription Redisson never confirmed may never complete: do not wait for it forever.
-            CompletableFuture<Integer> id = removeListener(name, old).orTimeout(subscribeTimeoutMs, TimeUnit.MILLISECONDS)
-                    .handle((ignored, failure) -> null)
-                    .thenCompose(ignored -> addListener(old.client(), name).listenerId());
-            return new Subscription(old.client(), id);
+            CompletableFuture<Void> removed = deaf.remove().orTimeout(subscribeTimeoutMs, TimeUnit.MILLISECONDS)
+                    .handle((ignored, failure) -> null);
+            return listen(name, removed);
         });
     }
 
     /**
-     * Replaces the Redisson client and subscribes every topic with the new one. The last resort when
-     * subscribing anew did not help: Redisson can keep a channel's internal subscription state broken
-     * after an outage (its issue 4294), and only a fresh client recovers from that.
+     * Replaces the Redisson client and hands every topic over to a listener on the new one. The last
+     * resort when subscribing anew did not help: Redisson can keep a channel's internal subscription
+     * state broken after an outage (its issue 4294), and only a fresh client recovers from that.
+     * Replacements run one after the other; the old client is shut down once every topic is handed
+     * over (see {@link Subscription}).
+     *
+     * @return a stage that completes when this replacement is over
      */
-    private synchronized void replaceClient() {
-        RedissonClient old = redisson;
-        RedissonClient fresh = newClient();
-        redisson = fresh;
-        for (String topic : List.copyOf(subscriptions.keySet())) {
-            subscriptions.computeIfPresent(topic, (name, subscription) -> addListener(fresh, name));
-        }
-        CompletableFuture.runAsync(() -> old.shutdown(0, 2, TimeUnit.SECONDS));
+    synchronized CompletableFuture<Void> replaceClient() {
+        replacing = replacing.handle((ignored, failure) -> null).thenCompose(ignored -> replaceNow());
+        return replacing;
     }
 
-    /** Removes the listener once Redisson has it; a subscription that never succeeded leaves nothing to remove. */
-    private CompletableFuture<Void> removeListener(String topic, Subscription subscription) {
-        return subscription.listenerId().handle((listenerId, failure) -> listenerId)
-                .thenCompose(listenerId -> listenerId == null || subscription.client().isShutdown()
-                        ? CompletableFuture.completedFuture(null)
-                        : channel(subscription.client(), topic).removeListenerAsync(listenerId).toCompletableFuture());
+    private CompletableFuture<Void> replaceNow() {
+        RedissonClient fresh = newClient();
+        RedissonClient old;
+        List<Subscription> successors = new ArrayList<>();
+        clientLock.writeLock().lock();
+        try {
+            if (closing) {
+                fresh.shutdown(0, 2, TimeUnit.SECONDS);
+                return CompletableFuture.completedFuture(null);
+            }
+            old = redisson;
+            redisson = fresh;
+            for (String topic : List.copyOf(subscriptions.keySet())) {
+                subscriptions.computeIfPresent(topic, (name, current) -> {
+                    Subscription successor = Subscription.succeeding(current, fresh, channel(fresh, name),
+                            check.marker("handover"), publishTimeoutMs);
+                    successors.add(successor);
+                    return successor;
+                });
+            }
+        } finally {
+            clientLock.writeLock().unlock();
+        }
+        successors.stream().filter(successor -> successor.marker() != null && !successor.isForwarding())
+                .forEach(this::handOver);
+        return CompletableFuture.allOf(successors.stream().map(successor -> successor.handedOver)
+                        .toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, handOverLimitMs() + 1_000, TimeUnit.MILLISECONDS)
+                .thenRun(() -> {
+                    successors.forEach(Subscription::forgetPredecessor);
+                    CompletableFuture.runAsync(() -> old.shutdown(0, 2, TimeUnit.SECONDS));
+                });
+    }
+
+    /** Publishes the successor's marker once it is subscribed; forces the hand-over if it does not end in time. */
+    private void handOver(Subscription successor) {
+        successor.listenerId().thenCompose(id -> publishProbe(successor.topic, successor.marker()));
+        CompletableFuture.delayedExecutor(handOverLimitMs(), TimeUnit.MILLISECONDS).execute(successor::forceHandOver);
+    }
+
+    /** @return how long a hand-over may take: the subscription, the marker's publish, and the predecessor's grace */
+    private long handOverLimitMs() {
+        return subscribeTimeoutMs + 2 * publishTimeoutMs;
     }
 
     @Override
     public CompletionStage<Void> publish(String topic, String payload) {
         // A publish that times out here may still reach Redis later: the sender is told it failed,
-        // subscribers may get it anyway (at most once, never twice).
-        return channel(topic).publishAsync(payload).toCompletableFuture().copy()
+        // subscribers may get it anyway (at most once, never twice: see publishChannel).
+        return publishChannel(topic).publishAsync(payload).toCompletableFuture().copy()
                 .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS)
                 .handle((receivers, failure) -> {
-                    health(failure);
+                    health.record(failure);
                     if (failure != null) {
                         throw failure instanceof RuntimeException runtime ? runtime
-                                : new java.util.concurrent.CompletionException(failure);
+                                : new CompletionException(failure);
                     }
                     return (Void) null;
                 });
@@ -231,8 +297,12 @@ public final class RedisEventBus implements EventBus {
 
     @Override
     public void close() {
-        closing = true;
-        check.stop();
+        clientLock.writeLock().lock();
+        try {
+            closing = true;
+        } finally {
+            clientLock.writeLock().unlock();
+        }
         listener = (topic, payload) -> {
         };
         redisson.shutdown(0, 2, TimeUnit.SECONDS);
@@ -248,32 +318,53 @@ public final class RedisEventBus implements EventBus {
         return check.run();
     }
 
-    /** Test hook: makes Redisson forget a channel behind this bus's back, as its resubscription sometimes does. */
-    void loseSubscriptionForTests(String topic) {
-        channel(topic).removeAllListeners();
+    boolean isClosing() {
+        return closing;
     }
 
-    private RTopic channel(String topic) {
-        return channel(redisson, topic);
+    /** @return the subscriptions, by topic, as they are now (read-only, weakly consistent) */
+    Map<String, Subscription> subscriptions() {
+        return Collections.unmodifiableMap(subscriptions);
+    }
+
+    /** Publishes a probe or marker; the stage fails after the publish timeout. */
+    CompletableFuture<Long> publishProbe(String topic, String probe) {
+        return publishChannel(topic).publishAsync(probe).toCompletableFuture().copy()
+                .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Test hook: replaces the Redisson client as a subscription check does when Redisson is stuck. */
+    CompletionStage<Void> replaceClientForTests() {
+        return replaceClient();
+    }
+
+    /** Test hook: runs {@code hook} at the start of the next check round, which fails if it throws. */
+    void failNextCheckRoundForTests(Runnable hook) {
+        check.beforeNextRound(hook);
+    }
+
+    /** Test hook: makes Redisson forget a channel behind this bus's back, as its resubscription sometimes does. */
+    void loseSubscriptionForTests(String topic) {
+        channel(redisson, topic).removeAllListeners();
+    }
+
+    /**
+     * The channel to publish to: never retried by Redisson, whatever the configuration says (a YAML
+     * file's {@code retryAttempts} included). A PUBLISH whose answer timed out may already be queued in
+     * a stalled Redis; sending it again delivers the event twice once Redis runs again, while the
+     * sender was told it failed. Its Redisson timeout is the publish timeout, so Redisson gives the
+     * connection back when the sender is told. Other commands (subscribing among them) keep the
+     * configured retries: a repeated SUBSCRIBE is harmless.
+     */
+    private RTopic publishChannel(String topic) {
+        PlainOptions options = PlainOptions.name(prefix + topic).codec(StringCodec.INSTANCE)
+                .retryAttempts(0).timeout(Duration.ofMillis(publishTimeoutMs));
+        return sharded ? redisson.getShardedTopic(options) : redisson.getTopic(options);
     }
 
     private RTopic channel(RedissonClient client, String topic) {
         String name = prefix + topic;
         return sharded ? client.getShardedTopic(name, StringCodec.INSTANCE) : client.getTopic(name, StringCodec.INSTANCE);
-    }
-
-    private void health(Throwable failure) {
-        if (closing) {
-            return;
-        }
-        if (failure == null) {
-            if (reachable.compareAndSet(false, true)) {
-                Messages.redisRecovered(description);
-                check.afterRecovery();
-            }
-        } else if (reachable.compareAndSet(true, false)) {
-            Messages.redisUnreachable(description, failure);
-        }
     }
 
     static String withoutCredentials(String address) {
@@ -285,154 +376,6 @@ public final class RedisEventBus implements EventBus {
             return uri.getScheme() + "://***@" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
         } catch (IllegalArgumentException e) {
             return "(unparsable address)";
-        }
-    }
-
-    /**
-     * Proves that this node's subscriptions deliver: it publishes a probe, which only this node
-     * recognises and no client ever sees, to each subscribed channel, and subscribes anew every topic
-     * whose probe does not come back. Redisson normally restores subscriptions after a reconnect, but
-     * not always promptly (a channel that was being unsubscribed and subscribed again around an outage
-     * stayed deaf for more than ten seconds in tests), and a node that is connected but deaf loses
-     * every event silently. Runs a moment after every recovery and every
-     * {@code realtime.redis.subscription-check-interval-ms}.
-     */
-    private final class SubscriptionCheck {
-        static final String PROBE = "\u0000realtime-kit-probe:";
-        private static final long RECOVERY_DELAY_MS = 2_000;
-
-        private final long intervalMs;
-        private final String probePrefix = PROBE + java.util.UUID.randomUUID() + ":";
-        private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
-        private final java.util.Set<String> unconfirmed = ConcurrentHashMap.newKeySet();
-        private final AtomicBoolean running = new AtomicBoolean();
-        private volatile String expected = "";
-        /** Topics subscribed anew and not yet proven to deliver since; only touched by the running check. */
-        private final java.util.Set<String> repaired = new java.util.HashSet<>();
-
-        SubscriptionCheck(long intervalMs) {
-            this.intervalMs = intervalMs;
-        }
-
-        void schedulePeriodic() {
-            if (intervalMs > 0 && !closing) {
-                later(intervalMs, () -> run().whenComplete((repaired, failure) -> schedulePeriodic()));
-            }
-        }
-
-        void afterRecovery() {
-            later(RECOVERY_DELAY_MS, this::run);
-        }
-
-        void stop() {
-            unconfirmed.clear();
-        }
-
-        void probeReceived(String topic, String payload) {
-            if (payload.equals(expected)) {
-                unconfirmed.remove(topic);
-            }
-        }
-
-        CompletionStage<Integer> run() {
-            if (closing || !running.compareAndSet(false, true)) {
-                return CompletableFuture.completedFuture(0);
-            }
-            String probe = probePrefix + rounds.incrementAndGet();
-            expected = probe;
-            List<String> topics = subscriptions.entrySet().stream()
-                    .filter(entry -> entry.getValue().established())
-                    .map(java.util.Map.Entry::getKey).toList();
-            // Subscriptions Redisson never confirmed (or failed) are deaf too, without a probe.
-            List<String> stuck = subscriptions.entrySet().stream()
-                    .filter(entry -> entry.getValue().stuck(subscribeTimeoutMs))
-                    .map(java.util.Map.Entry::getKey).toList();
-            unconfirmed.clear();
-            unconfirmed.addAll(topics);
-            unconfirmed.addAll(stuck);
-            List<String> checked = new java.util.ArrayList<>(topics);
-            checked.addAll(stuck);
-            CompletableFuture<?>[] sent = topics.stream()
-                    .map(topic -> channel(topic).publishAsync(probe).toCompletableFuture().copy()
-                            .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS))
-                    .toArray(CompletableFuture[]::new);
-            return CompletableFuture.allOf(sent)
-                    // Probes that reached Redis come back within a publish timeout, or never.
-                    .thenCompose(ignored -> delay(publishTimeoutMs))
-                    .thenApply(ignored -> repair(checked))
-                    .whenComplete((repaired, failure) -> running.set(false))
-                    // A publish that failed means Redis is away: the recovery will check again.
-                    .exceptionally(failure -> 0);
-        }
-
-        /**
-         * Subscribes deaf topics anew; when a topic that was already subscribed anew is deaf again,
-         * Redisson itself is stuck and the client is replaced. Either way a follow-up check comes once
-         * the new subscriptions have had time to be confirmed or count as stuck.
-         */
-        private int repair(List<String> checked) {
-            List<String> deaf = checked.stream().filter(unconfirmed::contains).filter(subscriptions::containsKey).toList();
-            checked.stream().filter(topic -> !deaf.contains(topic)).forEach(repaired::remove);
-            if (deaf.isEmpty() || closing) {
-                return 0;
-            }
-            if (deaf.stream().anyMatch(repaired::contains)) {
-                Messages.redisClientReplaced(description, deaf);
-                repaired.clear();
-                replaceClient();
-            } else {
-                Messages.deafSubscriptions(description, deaf);
-                repaired.addAll(deaf);
-                deaf.forEach(RedisEventBus.this::resubscribe);
-            }
-            later(subscribeTimeoutMs + publishTimeoutMs + 1_000, this::run);
-            return deaf.size();
-        }
-
-        private CompletableFuture<Void> delay(long ms) {
-            return CompletableFuture.runAsync(() -> {
-            }, CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS));
-        }
-
-        private void later(long ms, Runnable task) {
-            CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS).execute(() -> {
-                if (!closing) {
-                    task.run();
-                }
-            });
-        }
-    }
-
-    /**
-     * Turns Redisson's per-connection events into one outage and one recovery message: a lost
-     * connection marks Redis unreachable; a new connection is only a hint, confirmed by a command
-     * that succeeds (Redisson reconnects its many connections one at a time).
-     */
-    private final class Health implements ConnectionListener {
-        private final int clientGeneration;
-
-        Health(int clientGeneration) {
-            this.clientGeneration = clientGeneration;
-        }
-
-        private boolean current() {
-            return clientGeneration == generation.get() && !closing;
-        }
-
-        @Override
-        public void onConnect(java.net.InetSocketAddress address) {
-            RedissonClient client = redisson; // null while the first Redisson.create is still running
-            if (client != null && !reachable.get() && current()) {
-                client.getBucket(prefix + "health-check", StringCodec.INSTANCE).isExistsAsync()
-                        .whenComplete((exists, failure) -> health(failure));
-            }
-        }
-
-        @Override
-        public void onDisconnect(java.net.InetSocketAddress address) {
-            if (current()) {
-                health(new IOException("connection to " + address + " lost"));
-            }
         }
     }
 }

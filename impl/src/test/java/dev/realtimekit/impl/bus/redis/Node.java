@@ -17,10 +17,16 @@ final class Node implements AutoCloseable {
 
     final RedisEventBus bus;
     final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    /** Runs on the bus's thread before each delivery is recorded: a test can make the registry slow. */
+    volatile Runnable beforeDelivery = () -> {
+    };
 
     Node(RealtimeConfig config) {
         bus = RedisEventBus.create(config);
-        bus.start((topic, payload) -> received.add(topic + "|" + payload));
+        bus.start((topic, payload) -> {
+            beforeDelivery.run();
+            received.add(topic + "|" + payload);
+        });
     }
 
     void subscribe(String topic) throws Exception {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -18,51 +17,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.realtimekit.impl.config.RealtimeConfigs;
-import dev.realtimekit.testsupport.RedisProcess;
 
 /** The Redis bus against a real redis-server of the test's own, with several buses standing in for nodes. */
-class RedisEventBusIT {
-
-    private static RedisProcess redis;
-    private final List<Node> nodes = new ArrayList<>();
-    private String prefix;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        redis.close();
-    }
-
-    @BeforeEach
-    void freshPrefix() {
-        prefix = "it-" + UUID.randomUUID() + ":";
-    }
-
-    @AfterEach
-    void closeNodes() {
-        nodes.forEach(Node::close);
-    }
-
-    private Node node() {
-        return node(RealtimeConfigs.redis(redis.address(), prefix));
-    }
-
-    private Node node(dev.realtimekit.impl.config.RealtimeConfig config) {
-        Node node = new Node(config);
-        nodes.add(node);
-        return node;
-    }
+class RedisEventBusIT extends RedisBusTestBase {
 
     /** @return how many topics a subscription check had to subscribe anew */
     private static int check(Node node) throws Exception {

@@ -1,0 +1,65 @@
+package dev.realtimekit.impl.bus.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+import dev.realtimekit.impl.config.RealtimeConfig;
+import dev.realtimekit.impl.config.RealtimeConfigs;
+import dev.realtimekit.testsupport.RedisProcess;
+
+/**
+ * Base of the Redis bus tests: a redis-server of the test class's own, channels under a fresh prefix
+ * for each test, and buses standing in for nodes, closed after each test.
+ */
+abstract class RedisBusTestBase {
+
+    static RedisProcess redis;
+    private final List<Node> nodes = new ArrayList<>();
+    String prefix;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = RedisProcess.start();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        redis.close();
+    }
+
+    @BeforeEach
+    void freshPrefix() {
+        prefix = "it-" + UUID.randomUUID() + ":";
+    }
+
+    @AfterEach
+    void closeNodes() {
+        nodes.forEach(Node::close);
+    }
+
+    /** @return a node with the test defaults (short timeouts) */
+    Node node() {
+        return node(RealtimeConfigs.redis(redis.address(), prefix));
+    }
+
+    /** @return a node proving its subscriptions every {@code intervalMs} (0: only when asked) */
+    Node nodeCheckingEvery(long intervalMs) {
+        return node(RealtimeConfigs.redisCheckingEvery(redis.address(), prefix, intervalMs));
+    }
+
+    Node node(RealtimeConfig config) {
+        Node node = new Node(config);
+        nodes.add(node);
+        return node;
+    }
+
+    List<Node> nodes() {
+        return nodes;
+    }
+}
