@@ -36,6 +36,19 @@ public interface ConnectionContext<U> {
     CompletionStage<Void> send(Object message);
 
     /**
+     * Broadcasts an event to every other subscriber of this connection's topic, on every node: the
+     * same as returning it from {@link MessageHandler#handleBroadcastMessage}, without this connection.
+     *
+     * <p>The event is serialized with JSON-B on the calling thread; never blocks.
+     *
+     * @param event the value to serialize and publish, not {@code null}
+     * @return a stage that completes when the bus accepted the event, or fails when it could not (as a
+     *     broadcast does: Redis unreachable or too slow) or the event cannot be serialized; see
+     *     {@link Broadcaster} for what a completed stage means
+     */
+    CompletionStage<Void> broadcastToOthers(Object event);
+
+    /**
      * Closes the connection normally (code 1000) after the frames already queued have been written.
      *
      * @return a stage that completes when the close frame has been sent (or the connection was

@@ -8,7 +8,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.realtimekit.ConnectionContext;
+import dev.realtimekit.impl.bus.EventBus;
 import dev.realtimekit.impl.codec.JsonCodec;
+import dev.realtimekit.impl.registry.BusMessages;
 import dev.realtimekit.impl.registry.TopicRegistry;
 
 /**
@@ -34,12 +36,16 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     /** Set on the connection's serial queue only, before onConnect is called. */
     private volatile boolean connected;
+    /** Set when onConnect failed: the connection was never announced as opened. */
+    private volatile boolean onConnectFailed;
+    private final EventBus bus;
 
     /** Set once its topic subscription is confirmed before the upgrade. */
     private volatile boolean subscribed;
 
     Connection(U userId, String topic, DeferredOutbound outbound, JsonCodec codec, SerialQueue inbound,
-            RateLimiter rateLimiter) {
+            RateLimiter rateLimiter, EventBus bus) {
+        this.bus = bus;
         this.userId = userId;
         this.topic = topic;
         this.outbound = outbound;
@@ -78,6 +84,18 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
             return CompletableFuture.failedFuture(e);
         }
         return outbound.send(frame);
+    }
+
+    @Override
+    public CompletionStage<Void> broadcastToOthers(Object event) {
+        Objects.requireNonNull(event, "event");
+        String payload;
+        try {
+            payload = codec.encode(event);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return Stages.call(() -> bus.publish(topic, BusMessages.excluding(id, payload)));
     }
 
     @Override
@@ -167,6 +185,15 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
 
     void markConnected() {
         connected = true;
+    }
+
+    void markOnConnectFailed() {
+        onConnectFailed = true;
+    }
+
+    /** @return whether the lifecycle listener was told this connection opened */
+    boolean announced() {
+        return connected && !onConnectFailed;
     }
 
     /** @return a stage that completes when the connection's last lifecycle callback has finished */

@@ -13,11 +13,13 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.realtimekit.ExcludesSender;
 import dev.realtimekit.HandlerException;
 import dev.realtimekit.MessageHandler;
 import dev.realtimekit.impl.bus.EventBus;
 import dev.realtimekit.impl.codec.JsonCodec;
 import dev.realtimekit.impl.i18n.Messages;
+import dev.realtimekit.impl.registry.BusMessages;
 import dev.realtimekit.impl.registry.TopicRegistry;
 
 /**
@@ -57,6 +59,8 @@ public final class Dispatcher<C, E, U> {
     private final EventBus bus;
     private final Executor executor;
     private final DispatchLimits limits;
+    private final LifecycleListener lifecycle;
+    private final LocalConnections local = new LocalConnections();
     private final Set<Connection<U>> open = ConcurrentHashMap.newKeySet();
     /** Connections admitted and not yet forgotten; checked against {@code maxConnections}. */
     private final AtomicInteger admitted = new AtomicInteger();
@@ -70,6 +74,11 @@ public final class Dispatcher<C, E, U> {
 
     public Dispatcher(MessageHandler<C, E, U> handler, String handlerName, Type messageType, JsonCodec codec,
             TopicRegistry registry, EventBus bus, Executor executor, DispatchLimits limits) {
+        this(handler, handlerName, messageType, codec, registry, bus, executor, limits, LifecycleListener.NONE);
+    }
+
+    public Dispatcher(MessageHandler<C, E, U> handler, String handlerName, Type messageType, JsonCodec codec,
+            TopicRegistry registry, EventBus bus, Executor executor, DispatchLimits limits, LifecycleListener lifecycle) {
         this.handler = handler;
         this.handlerName = handlerName;
         this.messageType = messageType;
@@ -78,6 +87,7 @@ public final class Dispatcher<C, E, U> {
         this.bus = bus;
         this.executor = executor;
         this.limits = limits;
+        this.lifecycle = lifecycle;
         this.tooManyPendingFrame = codec.errorFrame(TOO_MANY_PENDING);
         this.broadcastFailedFrame = codec.errorFrame(BROADCAST_FAILED);
         this.binaryFrame = codec.errorFrame(BINARY_NOT_SUPPORTED);
@@ -97,9 +107,19 @@ public final class Dispatcher<C, E, U> {
                 : new RateLimiter(limits.rateLimitPerSecond(), limits.rateLimitBurst(), System.nanoTime());
         Connection<U> connection = new Connection<>(userId, topic,
                 new DeferredOutbound(limits.sendQueueCapacity(), limits.sendQueueBytes()), codec,
-                new SerialQueue(executor), rateLimiter);
+                new SerialQueue(executor), rateLimiter, bus);
         open.add(connection);
+        local.add(connection);
         return connection;
+    }
+
+    /**
+     * Subscribes this node to the frames addressed to users and connections ({@link BusMessages#DIRECT_TOPIC}).
+     *
+     * @return a stage that completes when they reach this node, or fails (then call again later)
+     */
+    public CompletionStage<Void> startDirectDelivery() {
+        return registry.add(local);
     }
 
     /** Counts a new connection in, or refuses it when a limit is reached; undone by {@link #forget}. */
@@ -124,6 +144,7 @@ public final class Dispatcher<C, E, U> {
 
     /** The connection is gone for good: it no longer counts against any limit, and waiters learn it finished. */
     private void forget(Connection<U> connection) {
+        local.remove(connection);
         if (open.remove(connection)) {
             admitted.decrementAndGet();
             if (limits.maxConnectionsPerUser() > 0) {
@@ -303,8 +324,12 @@ public final class Dispatcher<C, E, U> {
             connection.markConnected();
             return continueOnExecutor(callHandler(() -> handler.onConnect(connection)), (result, connectFailure) -> {
                 if (connectFailure != null) {
+                    connection.markOnConnectFailed();
                     reportFailure(connection, "onConnect", connectFailure);
                     connection.outbound().close(1011, "Connection setup failed");
+                } else {
+                    tell(() -> lifecycle.opened(connection));
+                    tell(() -> lifecycle.subscribed(connection, connection.topic()));
                 }
                 return DONE;
             });
@@ -317,6 +342,10 @@ public final class Dispatcher<C, E, U> {
                 : callHandler(() -> handler.onDisconnect(connection)).handle((result, failure) -> {
                     if (failure != null) {
                         Messages.lifecycleFailed("onDisconnect", handlerName, connection.id(), Stages.unwrap(failure));
+                    }
+                    if (connection.announced()) {
+                        tell(() -> lifecycle.unsubscribed(connection, connection.topic()));
+                        tell(() -> lifecycle.closed(connection));
                     }
                     return null;
                 });
@@ -364,7 +393,8 @@ public final class Dispatcher<C, E, U> {
                 connection.outbound().offer(codec.internalErrorFrame());
                 return DONE;
             }
-            return invoke(() -> bus.publish(connection.topic(), payload)).handle((published, publishFailure) -> {
+            String published = event.get() instanceof ExcludesSender ? BusMessages.excluding(connection.id(), payload) : payload;
+            return invoke(() -> bus.publish(connection.topic(), published)).handle((ignored, publishFailure) -> {
                 if (publishFailure != null) {
                     Messages.publishFailed(connection.topic(), Stages.unwrap(publishFailure));
                     connection.outbound().offer(broadcastFailedFrame);
@@ -411,6 +441,15 @@ public final class Dispatcher<C, E, U> {
         return step.thenCompose(Function.identity());
     }
 
+    /** Tells the lifecycle listener (CDI observers) something; whatever it throws stays here. */
+    private void tell(Runnable notification) {
+        try {
+            notification.run();
+        } catch (RuntimeException e) {
+            Messages.unexpected("a lifecycle event observer", e);
+        }
+    }
+
     /** Calls a handler method within {@code realtime.handler-timeout-ms}; see {@link #invoke}. */
     private <T> CompletionStage<T> callHandler(Supplier<? extends CompletionStage<T>> call) {
         CompletionStage<T> stage = invoke(call);
@@ -419,13 +458,7 @@ public final class Dispatcher<C, E, U> {
 
     /** Calls a handler method; a thrown exception or a null stage becomes a failed stage. */
     static <T> CompletionStage<T> invoke(Supplier<? extends CompletionStage<T>> call) {
-        try {
-            CompletionStage<T> stage = call.get();
-            return stage != null ? stage : CompletableFuture.failedFuture(
-                    new NullPointerException("The handler returned null instead of a CompletionStage"));
-        } catch (RuntimeException | Error e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return Stages.call(call);
     }
 
     private static NullPointerException nullOptional() {

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /** Helpers for the stages application beans return. */
 public final class Stages {
@@ -52,6 +53,17 @@ public final class Stages {
             }
         });
         return limited;
+    }
+
+    /** Calls something that returns a stage; a thrown exception or a null stage becomes a failed stage. */
+    public static <T> CompletionStage<T> call(Supplier<? extends CompletionStage<T>> call) {
+        try {
+            CompletionStage<T> stage = call.get();
+            return stage != null ? stage : CompletableFuture.failedFuture(
+                    new NullPointerException("null instead of a CompletionStage"));
+        } catch (RuntimeException | Error e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** @return the failure inside any CompletionException/ExecutionException wrappers */

@@ -142,6 +142,15 @@ public final class Messages {
         LOG.fine(() -> count + " connections whose sessions never opened after the upgrade were dropped.");
     }
 
+    public static void observerFailed(String event, Throwable failure) {
+        LOG.log(Level.WARNING, failure, () -> "RTK0114W: An observer of the " + event + " event failed; the connection is not affected.");
+    }
+
+    public static void directDeliveryRetry(long seconds, Throwable failure) {
+        LOG.warning(() -> "RTK0115W: This node cannot subscribe to frames for users and connections yet (" + failure
+                + "); trying again every " + seconds + " s.");
+    }
+
     public static void redisUnreachable(String bus, Throwable failure) {
         LOG.warning(() -> "RTK0200W: " + bus + " is unreachable (" + failure + "); broadcasts fail with"
                 + " \"Failed to broadcast event\" until it is back. Logged once per outage.");

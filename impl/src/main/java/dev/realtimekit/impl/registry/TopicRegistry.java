@@ -88,17 +88,26 @@ public final class TopicRegistry implements EventBus.Listener {
         });
     }
 
-    /** Delivers a payload received from the bus to every local subscriber of its topic. */
+    /**
+     * Delivers a payload received from the bus to every local subscriber of its topic, but the one it
+     * excludes (see {@link BusMessages#excluding}).
+     */
     @Override
     public void onEvent(String topicName, String payload) {
         Topic topic = topics.get(topicName);
         if (topic == null) {
             return;
         }
+        BusMessages.Decoded excluding = BusMessages.excluded(payload);
+        String frame = excluding == null ? payload : excluding.frame();
+        String excluded = excluding == null ? null : excluding.target();
         synchronized (topic) {
             for (Subscriber subscriber : topic.members) {
+                if (excluded != null && excluded.equals(subscriber.id())) {
+                    continue;
+                }
                 try {
-                    subscriber.deliver(payload);
+                    subscriber.deliver(frame);
                 } catch (RuntimeException e) {
                     Messages.deliveryFailed(subscriber.id(), e);
                 }

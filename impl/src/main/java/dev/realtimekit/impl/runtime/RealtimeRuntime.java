@@ -27,6 +27,7 @@ import dev.realtimekit.impl.codec.JsonCodec;
 import dev.realtimekit.impl.config.RealtimeConfig;
 import dev.realtimekit.impl.dispatch.DispatchLimits;
 import dev.realtimekit.impl.dispatch.Dispatcher;
+import dev.realtimekit.impl.dispatch.Stages;
 import dev.realtimekit.impl.extension.HandlerModel;
 import dev.realtimekit.impl.extension.RealtimeExtension;
 import dev.realtimekit.impl.i18n.Messages;
@@ -68,6 +69,9 @@ public class RealtimeRuntime {
     private EventBus bus;
     private TopicRegistry registry;
     private Dispatcher<Object, Object, Object> dispatcher;
+    private volatile boolean stopping;
+    private volatile boolean directRetryLogged;
+    private static final long DIRECT_RETRY_SECONDS = 2;
 
     @PostConstruct
     @SuppressWarnings("unchecked")
@@ -85,7 +89,24 @@ public class RealtimeRuntime {
         registry = new TopicRegistry(bus);
         bus.start(registry);
         dispatcher = new Dispatcher<>(handler, handlerName, model.messageType(), codec, registry, bus,
-                applicationExecutor(), DispatchLimits.of(config));
+                applicationExecutor(), DispatchLimits.of(config), new CdiLifecycleEvents(beanManager.getEvent(), executor));
+        startDirectDelivery();
+    }
+
+    /**
+     * Subscribes this node to frames for users and connections; while the bus cannot (Redis down at
+     * startup), tries again every few seconds, so that such frames reach this node once it can.
+     */
+    private void startDirectDelivery() {
+        dispatcher.startDirectDelivery().whenComplete((ignored, failure) -> {
+            if (failure != null && !stopping) {
+                if (!directRetryLogged) {
+                    directRetryLogged = true; // once, not every few seconds while Redis stays away
+                    Messages.directDeliveryRetry(DIRECT_RETRY_SECONDS, Stages.unwrap(failure));
+                }
+                scheduler.schedule(this::startDirectDelivery, DIRECT_RETRY_SECONDS, TimeUnit.SECONDS);
+            }
+        });
     }
 
     /**
@@ -101,6 +122,7 @@ public class RealtimeRuntime {
 
     @PreDestroy
     void stop() {
+        stopping = true;
         try {
             dispatcher.closeAll(1001, "Server shutting down").get(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -138,6 +160,11 @@ public class RealtimeRuntime {
     /** @return the managed scheduled executor, for the kit's periodic work */
     public ManagedScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    /** @return the kit's JSON-B codec, for the application's own publishes */
+    public JsonCodec codec() {
+        return codec;
     }
 
     public EventBus bus() {

@@ -26,6 +26,7 @@ import dev.realtimekit.impl.dispatch.ConnectionLimitException;
 import dev.realtimekit.impl.dispatch.Dispatcher;
 import dev.realtimekit.impl.dispatch.Stages;
 import dev.realtimekit.impl.i18n.Messages;
+import dev.realtimekit.impl.registry.TopicNames;
 
 /**
  * Serves {@code realtime.path}: checks the topic, the token and the topic access, answers a refusal
@@ -175,16 +176,7 @@ final class HandshakeServlet extends HttpServlet {
         } catch (IllegalArgumentException e) {
             return null;
         }
-        if (topic.isBlank() || topic.length() > config.maxTopicLength()) {
-            return null;
-        }
-        for (int i = 0; i < topic.length(); i++) {
-            char c = topic.charAt(i);
-            if (Character.isISOControl(c) || c == '\uFFFD') {
-                return null;
-            }
-        }
-        return topic;
+        return TopicNames.isValid(topic, config.maxTopicLength()) ? topic : null;
     }
 
     /** @return the bearer token from the Authorization header, else the {@code token} query parameter, else null */
