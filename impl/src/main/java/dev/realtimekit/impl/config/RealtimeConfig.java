@@ -136,6 +136,18 @@ public class RealtimeConfig {
     @ConfigProperty(name = "send-queue-bytes", defaultValue = "1048576")
     long sendQueueBytes = 1_048_576;
 
+    /**
+     * Let clients follow more topics over one connection with the kit's control frames
+     * {@code {"type":"subscribe","topic":"..."}} and {@code {"type":"unsubscribe","topic":"..."}}; false
+     * hands such frames to the handler like any other message.
+     */
+    @ConfigProperty(name = "topic-frames", defaultValue = "true")
+    boolean topicFrames = true;
+
+    /** Topics one connection may follow, its path topic included; a subscribe beyond it is refused (429). */
+    @ConfigProperty(name = "max-topics-per-connection", defaultValue = "16")
+    int maxTopicsPerConnection = 16;
+
     /** Redis to carry events between nodes, e.g. {@code redis://host:6379} or {@code rediss://:password@host:6380}; absent: in-JVM bus. */
     // No initializer on the optional keys: MicroProfile Config would read it as a configured value.
     @ConfigProperty(name = "redis.address")
@@ -264,6 +276,14 @@ public class RealtimeConfig {
         return handlerTimeoutMs;
     }
 
+    public boolean topicFrames() {
+        return topicFrames;
+    }
+
+    public int maxTopicsPerConnection() {
+        return maxTopicsPerConnection;
+    }
+
     public long sendQueueBytes() {
         return sendQueueBytes;
     }
@@ -361,6 +381,7 @@ public class RealtimeConfig {
         notNegative(problems, "realtime.max-connections-per-user", maxConnectionsPerUser);
         notNegative(problems, "realtime.handler-timeout-ms", handlerTimeoutMs);
         positive(problems, "realtime.send-queue-bytes", sendQueueBytes);
+        positive(problems, "realtime.max-topics-per-connection", maxTopicsPerConnection);
         for (String origin : allowedOrigins()) {
             if (!origin.equals("*") && !origin.equals("null") && normalizeOrigin(origin) == null) {
                 problems.add("realtime.allowed-origins holds '" + origin + "', which is not an origin such as https://app.example.com");

@@ -39,6 +39,9 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
     /** Set when onConnect failed: the connection was never announced as opened. */
     private volatile boolean onConnectFailed;
     private final EventBus bus;
+    /** Topics followed with subscribe frames, besides the path topic; changed on the connection's serial queue. */
+    private final java.util.concurrent.ConcurrentHashMap<String, TopicSubscription> secondaryTopics =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Set once its topic subscription is confirmed before the upgrade. */
     private volatile boolean subscribed;
@@ -185,6 +188,10 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
 
     void markConnected() {
         connected = true;
+    }
+
+    java.util.concurrent.ConcurrentHashMap<String, TopicSubscription> secondaryTopics() {
+        return secondaryTopics;
     }
 
     void markOnConnectFailed() {

@@ -61,6 +61,7 @@ public final class Dispatcher<C, E, U> {
     private final DispatchLimits limits;
     private final LifecycleListener lifecycle;
     private final LocalConnections local = new LocalConnections();
+    private final TopicFrames topicFrames;
     private final Set<Connection<U>> open = ConcurrentHashMap.newKeySet();
     /** Connections admitted and not yet forgotten; checked against {@code maxConnections}. */
     private final AtomicInteger admitted = new AtomicInteger();
@@ -74,11 +75,17 @@ public final class Dispatcher<C, E, U> {
 
     public Dispatcher(MessageHandler<C, E, U> handler, String handlerName, Type messageType, JsonCodec codec,
             TopicRegistry registry, EventBus bus, Executor executor, DispatchLimits limits) {
-        this(handler, handlerName, messageType, codec, registry, bus, executor, limits, LifecycleListener.NONE);
+        this(handler, handlerName, messageType, codec, registry, bus, executor, limits, LifecycleListener.NONE,
+                TopicFrames.Options.DISABLED);
     }
 
+    /**
+     * @param lifecycle told about each connection's lifecycle (the CDI events)
+     * @param topicFrames whether and how clients may follow more topics with subscribe frames
+     */
     public Dispatcher(MessageHandler<C, E, U> handler, String handlerName, Type messageType, JsonCodec codec,
-            TopicRegistry registry, EventBus bus, Executor executor, DispatchLimits limits, LifecycleListener lifecycle) {
+            TopicRegistry registry, EventBus bus, Executor executor, DispatchLimits limits, LifecycleListener lifecycle,
+            TopicFrames.Options topicFrames) {
         this.handler = handler;
         this.handlerName = handlerName;
         this.messageType = messageType;
@@ -88,6 +95,7 @@ public final class Dispatcher<C, E, U> {
         this.executor = executor;
         this.limits = limits;
         this.lifecycle = lifecycle;
+        this.topicFrames = new TopicFrames(topicFrames, registry, codec, lifecycle);
         this.tooManyPendingFrame = codec.errorFrame(TOO_MANY_PENDING);
         this.broadcastFailedFrame = codec.errorFrame(BROADCAST_FAILED);
         this.binaryFrame = codec.errorFrame(BINARY_NOT_SUPPORTED);
@@ -338,11 +346,15 @@ public final class Dispatcher<C, E, U> {
 
     private CompletionStage<Void> disconnect(Connection<U> connection) {
         registry.remove(connection);
+        if (!connection.connected()) {
+            topicFrames.leaveAll(connection, false);
+        }
         CompletionStage<Void> done = !connection.connected() ? DONE
                 : callHandler(() -> handler.onDisconnect(connection)).handle((result, failure) -> {
                     if (failure != null) {
                         Messages.lifecycleFailed("onDisconnect", handlerName, connection.id(), Stages.unwrap(failure));
                     }
+                    tell(() -> topicFrames.leaveAll(connection, connection.announced()));
                     if (connection.announced()) {
                         tell(() -> lifecycle.unsubscribed(connection, connection.topic()));
                         tell(() -> lifecycle.closed(connection));
@@ -353,6 +365,10 @@ public final class Dispatcher<C, E, U> {
     }
 
     private CompletionStage<Void> handle(Connection<U> connection, String text) {
+        TopicFrames.Control control = topicFrames.parse(text);
+        if (control != null) {
+            return topicFrames.handle(connection, control);
+        }
         C message;
         try {
             message = codec.decode(text, messageType);

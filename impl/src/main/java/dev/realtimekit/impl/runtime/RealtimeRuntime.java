@@ -28,6 +28,7 @@ import dev.realtimekit.impl.config.RealtimeConfig;
 import dev.realtimekit.impl.dispatch.DispatchLimits;
 import dev.realtimekit.impl.dispatch.Dispatcher;
 import dev.realtimekit.impl.dispatch.Stages;
+import dev.realtimekit.impl.dispatch.TopicFrames;
 import dev.realtimekit.impl.extension.HandlerModel;
 import dev.realtimekit.impl.extension.RealtimeExtension;
 import dev.realtimekit.impl.i18n.Messages;
@@ -89,7 +90,9 @@ public class RealtimeRuntime {
         registry = new TopicRegistry(bus);
         bus.start(registry);
         dispatcher = new Dispatcher<>(handler, handlerName, model.messageType(), codec, registry, bus,
-                applicationExecutor(), DispatchLimits.of(config), new CdiLifecycleEvents(beanManager.getEvent(), executor));
+                applicationExecutor(), DispatchLimits.of(config), new CdiLifecycleEvents(beanManager.getEvent(), executor),
+                new TopicFrames.Options(config.topicFrames(), config.maxTopicsPerConnection(), config.maxTopicLength(),
+                        config.authTimeoutMs(), topicAuthorizer));
         startDirectDelivery();
     }
 

@@ -1,0 +1,224 @@
+package dev.realtimekit.impl.dispatch;
+
+import java.io.StringReader;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
+
+import dev.realtimekit.HandlerException;
+import dev.realtimekit.TopicAccess;
+import dev.realtimekit.TopicAuthorizer;
+import dev.realtimekit.impl.codec.JsonCodec;
+import dev.realtimekit.impl.i18n.Messages;
+import dev.realtimekit.impl.registry.TopicNames;
+import dev.realtimekit.impl.registry.TopicRegistry;
+
+/**
+ * The kit's control frames for following more topics over one connection:
+ * {@code {"type":"subscribe","topic":"..."}} and {@code {"type":"unsubscribe","topic":"..."}}
+ * (reserved {@code type} values; off with {@code realtime.topic-frames=false}). A subscribe is
+ * authorized by the application's {@link TopicAuthorizer} like a handshake, confirmed with
+ * {@code {"type":"subscribed","topic":"..."}} or refused with
+ * {@code {"type":"error","message":"<reason>","topic":"...","status":<HTTP status>}}; an unsubscribe is
+ * confirmed with {@code {"type":"unsubscribed","topic":"..."}}. Runs on the connection's serial queue,
+ * in order with its messages.
+ */
+public final class TopicFrames {
+
+    /** How the kit's topic frames are configured. */
+    public record Options(boolean enabled, int maxTopicsPerConnection, int maxTopicLength, long authTimeoutMs,
+            TopicAuthorizer<Object> authorizer) {
+        public static final Options DISABLED = new Options(false, 1, 1, 1, null);
+    }
+
+    /** A parsed control frame. */
+    record Control(boolean subscribe, String topic) {
+    }
+
+    /** The confirmations: {@code {"type":"subscribed","topic":"..."}}. */
+    @JsonbPropertyOrder({"type", "topic"})
+    public record Confirmation(String type, String topic) {
+    }
+
+    /** A refusal naming the topic and an HTTP status. */
+    @JsonbPropertyOrder({"type", "message", "topic", "status"})
+    public record Refusal(String type, String message, String topic, int status) {
+    }
+
+    private final Options options;
+    private final TopicRegistry registry;
+    private final JsonCodec codec;
+    private final LifecycleListener lifecycle;
+    private final JsonParserFactory parsers = Json.createParserFactory(Map.of());
+
+    TopicFrames(Options options, TopicRegistry registry, JsonCodec codec, LifecycleListener lifecycle) {
+        this.options = options;
+        this.registry = registry;
+        this.codec = codec;
+        this.lifecycle = lifecycle;
+    }
+
+    /**
+     * @return the control frame this text is, or null when it is not one (then it is the
+     *     application's message); a text naming no usable topic is a control frame with a null topic
+     */
+    Control parse(String text) {
+        // Cheap first: most frames are the application's and never mention the word.
+        if (!options.enabled() || !text.contains("subscribe\"")) {
+            return null;
+        }
+        String type = null;
+        String topic = null;
+        boolean topicIsText = true;
+        try (JsonParser parser = parsers.createParser(new StringReader(text))) {
+            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
+                return null;
+            }
+            while (parser.hasNext()) {
+                JsonParser.Event event = parser.next();
+                if (event == JsonParser.Event.END_OBJECT) {
+                    break;
+                }
+                String key = parser.getString();
+                JsonParser.Event value = parser.next();
+                if (value == JsonParser.Event.START_OBJECT || value == JsonParser.Event.START_ARRAY) {
+                    if (key.equals("topic")) {
+                        topicIsText = false;
+                    }
+                    skip(parser);
+                } else if (key.equals("type") && value == JsonParser.Event.VALUE_STRING) {
+                    type = parser.getString();
+                } else if (key.equals("topic")) {
+                    topicIsText = value == JsonParser.Event.VALUE_STRING;
+                    topic = topicIsText ? parser.getString() : null;
+                }
+            }
+        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
+            return null; // not JSON: the application's decoder answers it
+        }
+        if (!"subscribe".equals(type) && !"unsubscribe".equals(type)) {
+            return null;
+        }
+        return new Control(type.equals("subscribe"), topicIsText ? topic : null);
+    }
+
+    /** Skips the object or array just started; counted, since the parser's own skip never returns on truncated input. */
+    private static void skip(JsonParser parser) {
+        int depth = 1;
+        while (depth > 0) {
+            JsonParser.Event event = parser.next();
+            if (event == JsonParser.Event.START_OBJECT || event == JsonParser.Event.START_ARRAY) {
+                depth++;
+            } else if (event == JsonParser.Event.END_OBJECT || event == JsonParser.Event.END_ARRAY) {
+                depth--;
+            }
+        }
+    }
+
+    /** Handles a control frame of the connection. @return a stage that completes when it has been answered */
+    CompletionStage<Void> handle(Connection<?> connection, Control control) {
+        String topic = control.topic();
+        if (!TopicNames.isValid(topic, options.maxTopicLength())) {
+            refuse(connection, topic, 400, "Invalid topic");
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!control.subscribe()) {
+            unsubscribe(connection, topic);
+            return CompletableFuture.completedFuture(null);
+        }
+        if (topic.equals(connection.topic()) || connection.secondaryTopics().containsKey(topic)) {
+            confirm(connection, "subscribed", topic);
+            return CompletableFuture.completedFuture(null);
+        }
+        if (connection.secondaryTopics().size() + 1 >= options.maxTopicsPerConnection()) {
+            refuse(connection, topic, 429, "Too many topics");
+            return CompletableFuture.completedFuture(null);
+        }
+        return authorize(connection, topic).thenCompose(status -> {
+            if (status != 200) {
+                refuse(connection, topic, status, HandlerException.reasonPhrase(status));
+                return CompletableFuture.completedFuture(null);
+            }
+            TopicSubscription subscription = new TopicSubscription(connection, topic, codec.encode(topic));
+            return registry.add(subscription).handle((ignored, failure) -> {
+                if (failure != null) {
+                    Messages.subscribeFailed(topic, connection.id(), Stages.unwrap(failure));
+                    refuse(connection, topic, 503, HandlerException.reasonPhrase(503));
+                } else if (connection.isClosed()) {
+                    registry.remove(subscription);
+                } else {
+                    connection.secondaryTopics().put(topic, subscription);
+                    confirm(connection, "subscribed", topic);
+                    lifecycle.subscribed(connection, topic);
+                }
+                return null;
+            });
+        });
+    }
+
+    private void unsubscribe(Connection<?> connection, String topic) {
+        if (topic.equals(connection.topic())) {
+            refuse(connection, topic, 400, "Cannot unsubscribe from the connection's own topic");
+            return;
+        }
+        TopicSubscription subscription = connection.secondaryTopics().remove(topic);
+        if (subscription != null) {
+            registry.remove(subscription);
+            lifecycle.unsubscribed(connection, topic);
+        }
+        confirm(connection, "unsubscribed", topic);
+    }
+
+    /** Leaves every topic the connection subscribed with frames (it has gone); tells the lifecycle if asked. */
+    void leaveAll(Connection<?> connection, boolean tell) {
+        for (String topic : java.util.List.copyOf(connection.secondaryTopics().keySet())) {
+            TopicSubscription subscription = connection.secondaryTopics().remove(topic);
+            if (subscription != null) {
+                registry.remove(subscription);
+                if (tell) {
+                    lifecycle.unsubscribed(connection, topic);
+                }
+            }
+        }
+    }
+
+    /** @return a stage with 200 when the user may follow the topic, else the HTTP status of the refusal */
+    private CompletionStage<Integer> authorize(Connection<?> connection, String topic) {
+        TopicAuthorizer<Object> authorizer = options.authorizer();
+        if (authorizer == null) {
+            return CompletableFuture.completedFuture(200);
+        }
+        return Stages.toFuture(Stages.call(() -> authorizer.authorize(connection.userId(), topic))).copy()
+                .orTimeout(options.authTimeoutMs(), TimeUnit.MILLISECONDS)
+                .handle((access, failure) -> {
+                    if (failure == null) {
+                        return access == TopicAccess.ALLOWED ? 200 : access == null ? 500 : access.httpStatus();
+                    }
+                    Throwable cause = Stages.unwrap(failure);
+                    if (cause instanceof HandlerException refusal) {
+                        return refusal.status();
+                    }
+                    if (cause instanceof TimeoutException) {
+                        return 503;
+                    }
+                    Messages.authenticatorFailed(authorizer.getClass().getName(), cause);
+                    return 500;
+                });
+    }
+
+    private void confirm(Connection<?> connection, String type, String topic) {
+        connection.deliver(codec.encode(new Confirmation(type, topic)));
+    }
+
+    private void refuse(Connection<?> connection, String topic, int status, String message) {
+        connection.deliver(codec.encode(new Refusal("error", message, topic, status)));
+    }
+}
