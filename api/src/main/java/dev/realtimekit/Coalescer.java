@@ -84,7 +84,9 @@ public interface Coalescer<K, T> {
 
     /**
      * @return the counters since creation or the last {@link #resetStats()}, and the keys in flight now;
-     *     each value is exact at some moment during this call, but they are not read atomically together
+     *     each value is exact at some moment during this call, but they are not read atomically together.
+     *     An operation's outcome is counted, and its key freed, before any of its callers' stages
+     *     completes, so a caller that has seen its result also sees it in the statistics
      */
     CoalescerStats stats();
 

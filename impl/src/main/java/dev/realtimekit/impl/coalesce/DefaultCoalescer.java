@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -100,23 +101,32 @@ public final class DefaultCoalescer<K, T> implements Coalescer<K, T> {
         return flight.result.copy();
     }
 
-    /** The operation finished: free the key, then hand out its outcome unless the timeout came first. */
+    /**
+     * The operation finished: unless the timeout came first, free the key and count the outcome, then
+     * hand it out, so that a caller seeing it finds both done.
+     */
     private void land(K key, Flight<T> flight, T value, Throwable failure) {
         flight.deadline.complete(null);
+        if (!flight.settled.compareAndSet(false, true)) {
+            return;
+        }
         inFlight.remove(key, flight);
         if (failure == null) {
             flight.result.complete(value);
-        } else if (flight.result.completeExceptionally(failure)) {
+        } else {
             failed.incrementAndGet();
+            flight.result.completeExceptionally(failure);
         }
     }
 
-    /** The timeout came first: free the key, then fail the callers unless the operation just finished. */
+    /** The timeout came first: free the key, count it, then fail the callers. */
     private void expire(K key, Flight<T> flight) {
-        inFlight.remove(key, flight);
-        if (flight.result.completeExceptionally(new CoalescerTimeoutException(timeout))) {
-            timedOut.incrementAndGet();
+        if (!flight.settled.compareAndSet(false, true)) {
+            return;
         }
+        inFlight.remove(key, flight);
+        timedOut.incrementAndGet();
+        flight.result.completeExceptionally(new CoalescerTimeoutException(timeout));
     }
 
     @Override
@@ -133,11 +143,13 @@ public final class DefaultCoalescer<K, T> implements Coalescer<K, T> {
     }
 
     /**
-     * One operation in flight: the outcome every caller gets a copy of, and the deadline its timer
-     * watches. Identity matters: a key is only ever removed together with its own flight.
+     * One operation in flight: the outcome every caller gets a copy of, the deadline its timer watches,
+     * and whether the operation or the timer settled it (the first to set it wins, the other does
+     * nothing). Identity matters: a key is only ever removed together with its own flight.
      */
     private static final class Flight<T> {
         final CompletableFuture<T> result = new CompletableFuture<>();
         final CompletableFuture<Void> deadline = new CompletableFuture<>();
+        final AtomicBoolean settled = new AtomicBoolean();
     }
 }

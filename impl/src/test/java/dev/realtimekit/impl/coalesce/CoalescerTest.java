@@ -126,12 +126,15 @@ class CoalescerTest {
         List<CompletionStage<String>> stages = List.of(
                 coalescer.execute(KEY, operation), coalescer.execute(KEY, operation), coalescer.execute(KEY, operation));
         IllegalStateException boom = new IllegalStateException("database down");
+        AtomicReference<CoalescerStats> seenByCaller = new AtomicReference<>();
+        stages.get(1).whenComplete((value, failure) -> seenByCaller.set(coalescer.stats()));
 
         load.completeExceptionally(boom);
 
         for (CompletionStage<String> stage : stages) {
             assertSame(boom, Await.failure(stage));
         }
+        assertEquals(new CoalescerStats(1, 2, 1, 0, 0), seenByCaller.get(), "counted after the callers saw it");
         assertEquals(new CoalescerStats(1, 2, 1, 0, 0), coalescer.stats());
         assertEquals("retried", Await.result(coalescer.execute(KEY, () -> {
             calls.incrementAndGet();
@@ -224,8 +227,12 @@ class CoalescerTest {
         CompletableFuture<String> slow = new CompletableFuture<>();
         CompletionStage<String> first = coalescer.execute(KEY, () -> slow);
         CompletionStage<String> joined = coalescer.execute(KEY, () -> slow);
+        AtomicReference<CoalescerStats> seenByCaller = new AtomicReference<>();
+        CompletionStage<String> observed = first.whenComplete((value, e) -> seenByCaller.set(coalescer.stats()));
 
         Throwable failure = Await.failure(first);
+        Await.failure(observed);
+        assertEquals(new CoalescerStats(1, 1, 0, 1, 0), seenByCaller.get(), "counted after the callers saw it");
 
         CoalescerTimeoutException timeout = assertInstanceOf(CoalescerTimeoutException.class, failure);
         assertSame(timeout, Await.failure(joined));
