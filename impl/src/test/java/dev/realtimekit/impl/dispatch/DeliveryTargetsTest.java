@@ -68,7 +68,7 @@ class DeliveryTargetsTest {
             }
         };
         dispatcher = new Dispatcher<>(handler, "ScriptedHandler", TestMessages.Msg.class, new JsonCodec(jsonb), registry, bus,
-                pool, new DispatchLimits(64, 1024, Long.MAX_VALUE, 0, 1, 0, 0, 0), recording);
+                pool, new DispatchLimits(64, 1024, Long.MAX_VALUE, 0, 1, 0, 0, 0), recording, TopicFrames.Options.DISABLED);
         Await.result(dispatcher.startDirectDelivery());
     }
 

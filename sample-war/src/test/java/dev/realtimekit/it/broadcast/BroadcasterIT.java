@@ -42,7 +42,8 @@ class BroadcasterIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.kit("broadcast.war", BroadcastHandler.class, Note.class, Joined.class, AnyTokenValidator.class,
-                PushServlet.class, LifecycleObserver.class, EventsServlet.class);
+                PushServlet.class, LifecycleObserver.class, EventsServlet.class, SecretTopicAuthorizer.class,
+                CoalescerServlet.class);
     }
 
     @ArquillianResource
@@ -127,6 +128,40 @@ class BroadcasterIT {
         assertTrue(seen.containsAll(expected), seen.toString());
         assertEquals(expected.subList(0, 4), seen.stream().filter(line -> line.startsWith("sync ")).toList(),
                 "synchronous observers in lifecycle order");
+    }
+
+    @Test
+    void aConnectionFollowsASecondTopicWithASubscribeFrameUntilItUnsubscribes() throws Exception {
+        String second = "second-" + UUID.randomUUID();
+        try (WsClient alice = WsClient.connect(base, "room-s", "alice"); WsClient bob = WsClient.connect(base, second, "bob")) {
+            alice.send("{\"type\":\"subscribe\",\"topic\":\"" + second + "\"}");
+            alice.expect("{\"type\":\"subscribed\",\"topic\":\"" + second + "\"}");
+            bob.send("{\"action\":\"say\",\"text\":\"hi\"}");
+            bob.expect("{\"action\":\"say\",\"text\":\"hi\"}");
+            alice.expect("{\"type\":\"event\",\"topic\":\"" + second + "\",\"event\":{\"action\":\"say\",\"text\":\"hi\"}}");
+
+            alice.send("{\"type\":\"unsubscribe\",\"topic\":\"" + second + "\"}");
+            alice.expect("{\"type\":\"unsubscribed\",\"topic\":\"" + second + "\"}");
+            bob.send("{\"action\":\"say\",\"text\":\"gone\"}");
+            bob.expect("{\"action\":\"say\",\"text\":\"gone\"}");
+            alice.expectNothingBeforePong();
+        }
+    }
+
+    @Test
+    void aSubscribeTheAuthorizerRefusesIsAnErrorFrameAndDeliversNothing() throws Exception {
+        try (WsClient alice = WsClient.connect(base, "room-s", "alice"); WsClient spy = WsClient.connect(base, "room-s", "spy")) {
+            spy.send("{\"type\":\"subscribe\",\"topic\":\"secret-plans\"}");
+            spy.expect("{\"type\":\"error\",\"message\":\"Forbidden\",\"topic\":\"secret-plans\",\"status\":403}");
+            assertEquals(202, push("topic", "secret-plans", "classified", null), "the application itself may publish to it");
+            spy.expectNothingBeforePong();
+        }
+    }
+
+    @Test
+    void theKitsCoalescerIsInjectableAndRunsConcurrentCallersOfAKeyOnce() throws Exception {
+        String body = WsClient.get(URI.create(base.toExternalForm().replaceAll("/?$", "/") + "coalesce")).body();
+        assertEquals("runs=1 results=loaded-1,loaded-1,loaded-1,loaded-1,loaded-1 initiated=1 coalesced=4 pending=0", body);
     }
 
     private List<String> eventsOf(String user) throws Exception {
