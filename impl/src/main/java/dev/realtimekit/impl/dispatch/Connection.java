@@ -80,25 +80,24 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
     @Override
     public CompletionStage<Void> send(Object message) {
         Objects.requireNonNull(message, "message");
-        String frame;
-        try {
-            frame = codec.encode(message);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return outbound.send(frame);
+        return encoded(message, outbound::send);
     }
 
     @Override
     public CompletionStage<Void> broadcastToOthers(Object event) {
         Objects.requireNonNull(event, "event");
-        String payload;
+        return encoded(event, payload -> Stages.call(() -> bus.publish(topic, BusMessages.excluding(id, payload))));
+    }
+
+    /** Serializes on the calling thread; a value JSON-B cannot serialize gives a failed stage. */
+    private CompletionStage<Void> encoded(Object value, java.util.function.Function<String, CompletionStage<Void>> then) {
+        String text;
         try {
-            payload = codec.encode(event);
+            text = codec.encode(value);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return Stages.call(() -> bus.publish(topic, BusMessages.excluding(id, payload)));
+        return then.apply(text);
     }
 
     @Override
