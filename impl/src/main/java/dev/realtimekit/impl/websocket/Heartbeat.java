@@ -13,7 +13,8 @@ import dev.realtimekit.impl.i18n.Messages;
  * Finds the connections whose clients are gone without a close: every {@code realtime.ping-interval-ms}
  * it pings each open session and closes those that did not answer the previous ping (see
  * {@link SessionOutbound#heartbeat}), and drops prepared connections whose sessions never opened
- * within one interval after the upgrade. Without pings it only does the latter, every 30 s.
+ * within one interval after the upgrade, and frees blocking writes stuck for longer than the send
+ * timeout ({@link BlockingWrites}). Without pings it does the latter two, every 30 s.
  *
  * <p>Runs on one scheduled task of the managed scheduled executor; {@link #add} and {@link #remove}
  * are called from container threads.
@@ -39,9 +40,7 @@ final class Heartbeat implements AutoCloseable {
 
     /** @param whenUnanswered runs on the heartbeat thread once the session is closed for not answering */
     void add(SessionOutbound session, Runnable whenUnanswered) {
-        if (pinging) {
-            sessions.put(session, whenUnanswered);
-        }
+        sessions.put(session, whenUnanswered);
     }
 
     void remove(SessionOutbound session) {
@@ -52,7 +51,7 @@ final class Heartbeat implements AutoCloseable {
     void beat() {
         try {
             long now = System.nanoTime();
-            sessions.entrySet().removeIf(entry -> !entry.getKey().heartbeat(now, entry.getValue()));
+            sessions.entrySet().removeIf(entry -> !entry.getKey().heartbeat(now, pinging, entry.getValue()));
             int abandoned = dispatcher.abandonUnopened(now - intervalNanos);
             if (abandoned > 0) {
                 Messages.unopenedAbandoned(abandoned);

@@ -55,6 +55,8 @@ final class SessionOutbound implements Outbound {
     private final RemoteEndpoint.Basic blocking;
     private final RemoteEndpoint.Basic pinging;
     private final SendWindow window;
+    private final BlockingWrites blockingWrites = new BlockingWrites();
+    private final long sendTimeoutNanos;
     private final int capacity;
     private final long maxBytes;
     /** Bytes of the text frames queued or being written (until their write completes). */
@@ -87,6 +89,7 @@ final class SessionOutbound implements Outbound {
         this.window = new SendWindow(windowBytes);
         this.capacity = capacity;
         this.maxBytes = maxBytes;
+        this.sendTimeoutNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(sendTimeoutMs);
     }
 
     /** Something arrived from the client (container read thread): it is alive. */
@@ -95,15 +98,20 @@ final class SessionOutbound implements Outbound {
     }
 
     /**
-     * Closes the connection (1001) when nothing arrived from the client since the previous call's
-     * ping, and then runs {@code whenUnanswered}; else pings it. Called by one heartbeat thread at a
-     * fixed interval.
+     * Frees a blocking write older than the send timeout (see {@link BlockingWrites}); then, with
+     * {@code ping}, closes the connection (1001) when nothing arrived from the client since the
+     * previous call's ping, and runs {@code whenUnanswered}, or else pings it. Called by one heartbeat
+     * thread at a fixed interval.
      *
      * @return false once the connection is closed: no further heartbeats are needed
      */
-    boolean heartbeat(long nowNanos, Runnable whenUnanswered) {
+    boolean heartbeat(long nowNanos, boolean ping, Runnable whenUnanswered) {
+        blockingWrites.rescue(sendTimeoutNanos, nowNanos);
         if (closed || !accepting.get()) {
             return false;
+        }
+        if (!ping) {
+            return true;
         }
         if (pinged && lastHeardNanos - pingedNanos < 0) {
             close(PING_TIMEOUT, PING_TIMEOUT_REASON);
@@ -158,6 +166,8 @@ final class SessionOutbound implements Outbound {
     public void closed() {
         closed = true;
         accepting.set(false);
+        // The client has gone: a blocking write to it may never return by itself.
+        blockingWrites.rescue(0, System.nanoTime());
     }
 
     private boolean enqueue(Frame frame) {
@@ -227,7 +237,7 @@ final class SessionOutbound implements Outbound {
             return false;
         }
         try {
-            blocking.sendText(frame.text);
+            blockingWrites.run(() -> blocking.sendText(frame.text));
         } catch (IllegalStateException e) {
             // The container is writing a frame of its own (a pong, a close): leave this one to the asynchronous path.
             return false;
@@ -247,7 +257,7 @@ final class SessionOutbound implements Outbound {
             return;
         }
         try {
-            blocking.sendPing(payload);
+            blockingWrites.run(() -> blocking.sendPing(payload));
         } catch (IOException | RuntimeException e) {
             // No pong will widen the window: frames go asynchronously, which is slower but just as correct.
             Messages.LOG.fine(() -> "Ping failed on session " + session.getId() + ": " + e);
@@ -260,7 +270,7 @@ final class SessionOutbound implements Outbound {
             return;
         }
         try {
-            pinging.sendPing(ByteBuffer.wrap(KEEP_ALIVE));
+            blockingWrites.run(() -> pinging.sendPing(ByteBuffer.wrap(KEEP_ALIVE)));
             window.wrote(SendWindow.frameBytes(KEEP_ALIVE.length));
         } catch (IOException | RuntimeException e) {
             Messages.LOG.fine(() -> "Keep-alive ping failed on session " + session.getId() + ": " + e);

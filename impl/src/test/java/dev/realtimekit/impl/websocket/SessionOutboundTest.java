@@ -152,9 +152,9 @@ class SessionOutboundTest {
         SessionOutbound out = outbound(8);
 
         java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
-        assertTrue(out.heartbeat(System.nanoTime(), unanswered::incrementAndGet));
+        assertTrue(out.heartbeat(System.nanoTime(), true, unanswered::incrementAndGet));
         assertEquals(1, fake.pings().size(), "the first heartbeat pings");
-        assertFalse(out.heartbeat(System.nanoTime(), unanswered::incrementAndGet), "nothing arrived since the ping");
+        assertFalse(out.heartbeat(System.nanoTime(), true, unanswered::incrementAndGet), "nothing arrived since the ping");
 
         assertEquals(List.of(1001), closeCodes());
         assertEquals(1, unanswered.get());
@@ -165,7 +165,7 @@ class SessionOutboundTest {
         SessionOutbound out = outbound(8);
 
         for (int beat = 0; beat < 5; beat++) {
-            assertTrue(out.heartbeat(System.nanoTime(), () -> {
+            assertTrue(out.heartbeat(System.nanoTime(), true, () -> {
                 throw new AssertionError("closed although it answers");
             }));
             out.pong(java.nio.ByteBuffer.wrap(new byte[] {'r', 't', 'k'}));
@@ -180,7 +180,7 @@ class SessionOutboundTest {
         SessionOutbound out = outbound(8);
         assertTrue(out.offer("in flight"));
 
-        out.heartbeat(System.nanoTime(), () -> {
+        out.heartbeat(System.nanoTime(), true, () -> {
         });
         assertEquals(0, fake.pings().size(), "no ping while a write is in flight");
         drainWrites();
