@@ -244,10 +244,19 @@ public final class Dispatcher<C, E, U> {
         }
     }
 
-    /** A binary frame arrived: answered with an error frame (within the rate limit, like any message); the connection stays open. */
+    /**
+     * A binary frame arrived: answered with an error frame, in order with the answers to the messages
+     * before it (and within the rate limit, like any message); the connection stays open.
+     */
     public void binaryMessage(Connection<U> connection) {
-        if (withinRate(connection)) {
+        if (connection.isClosed() || !withinRate(connection)) {
+            return;
+        }
+        if (!connection.inbound().submit(() -> {
             connection.outbound().offer(binaryFrame);
+            return DONE;
+        }, limits.maxPendingMessages())) {
+            connection.outbound().offer(tooManyPendingFrame);
         }
     }
 

@@ -151,6 +151,12 @@ public final class Messages {
                 + "); trying again every " + seconds + " s.");
     }
 
+    public static void blockingWriteStuck(String sessionId, long timeoutMs) {
+        LOG.warning(() -> "RTK0116W: A blocking write to session " + sessionId + " has not returned for " + timeoutMs
+                + " ms (the client closed during it; a Liberty fault): the connection is given up and its container thread"
+                + " stays parked. Blocking writes are on only with realtime.send-window-bytes > 0.");
+    }
+
     public static void redisUnreachable(String bus, Throwable failure) {
         LOG.warning(() -> "RTK0200W: " + bus + " is unreachable (" + failure + "); broadcasts fail with"
                 + " \"Failed to broadcast event\" until it is back. Logged once per outage.");

@@ -92,7 +92,14 @@ final class HandshakeServlet extends HttpServlet {
             refuse(response, 400);
             return;
         }
-        HandshakeAuthenticator.Outcome outcome = authenticator.check(token(request), topic, deadline);
+        String token;
+        try {
+            token = token(request);
+        } catch (IllegalArgumentException e) {
+            refuse(response, 400); // a query string the container cannot decode (e.g. %zz)
+            return;
+        }
+        HandshakeAuthenticator.Outcome outcome = authenticator.check(token, topic, deadline);
         if (!outcome.allowed()) {
             refuse(response, outcome.status());
             return;

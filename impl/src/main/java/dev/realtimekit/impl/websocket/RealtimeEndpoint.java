@@ -53,7 +53,7 @@ final class RealtimeEndpoint extends Endpoint {
         heartbeat.add(opened, () -> {
             Messages.pingTimedOut(connection.id(), config.pingIntervalMs());
             dispatcher.lost(connection);
-        });
+        }); // also when a blocking write never returns
         session.addMessageHandler(String.class, text -> {
             opened.heard();
             dispatcher.message(connection, text);

@@ -98,15 +98,21 @@ final class SessionOutbound implements Outbound {
     }
 
     /**
-     * Frees a blocking write older than the send timeout (see {@link BlockingWrites}); then, with
-     * {@code ping}, closes the connection (1001) when nothing arrived from the client since the
-     * previous call's ping, and runs {@code whenUnanswered}, or else pings it. Called by one heartbeat
-     * thread at a fixed interval.
+     * Gives up on the connection when a blocking write has been stuck for longer than the send timeout
+     * (see {@link BlockingWrites}): logs it and runs {@code whenGone}. Then, with {@code ping}, closes
+     * the connection (1001) when nothing arrived from the client since the previous call's ping, and
+     * runs {@code whenGone}, or else pings it. Called by one heartbeat thread at a fixed interval.
      *
-     * @return false once the connection is closed: no further heartbeats are needed
+     * @return false once the connection is closed or given up: no further heartbeats are needed
      */
-    boolean heartbeat(long nowNanos, boolean ping, Runnable whenUnanswered) {
-        blockingWrites.rescue(sendTimeoutNanos, nowNanos);
+    boolean heartbeat(long nowNanos, boolean ping, Runnable whenGone) {
+        if (blockingWrites.stuck(sendTimeoutNanos, nowNanos)) {
+            Messages.blockingWriteStuck(session.getId(), sendTimeoutNanos / 1_000_000);
+            closed = true;
+            accepting.set(false);
+            whenGone.run();
+            return false;
+        }
         if (closed || !accepting.get()) {
             return false;
         }
@@ -115,7 +121,7 @@ final class SessionOutbound implements Outbound {
         }
         if (pinged && lastHeardNanos - pingedNanos < 0) {
             close(PING_TIMEOUT, PING_TIMEOUT_REASON);
-            whenUnanswered.run();
+            whenGone.run();
             return false;
         }
         pinged = true;
@@ -166,8 +172,6 @@ final class SessionOutbound implements Outbound {
     public void closed() {
         closed = true;
         accepting.set(false);
-        // The client has gone: a blocking write to it may never return by itself.
-        blockingWrites.rescue(0, System.nanoTime());
     }
 
     private boolean enqueue(Frame frame) {

@@ -256,6 +256,18 @@ class DispatcherTest {
         assertEquals(List.of(error("Binary messages are not supported")), alice.sync());
     }
 
+    @Test
+    void aBinaryFramesErrorComesAfterTheAnswersToTheMessagesBeforeIt() {
+        Client alice = connected("alice", "room");
+        executor.hold();
+
+        alice.send("say", "first");
+        dispatcher.binaryMessage(alice.connection);
+        executor.release();
+
+        assertEquals(List.of(said("first"), error("Binary messages are not supported")), alice.sync());
+    }
+
     // Ordering and concurrency
 
     @Test

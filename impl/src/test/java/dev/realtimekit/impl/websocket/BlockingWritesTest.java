@@ -2,110 +2,73 @@ package dev.realtimekit.impl.websocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import jakarta.websocket.CloseReason;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.realtimekit.testsupport.Await;
-
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class BlockingWritesTest {
 
-    /** Waits like Liberty's SimpleSync.simpleWait: until notified, or until interrupted, which it swallows. */
-    private static void waitLikeLiberty(CountDownLatch never) {
-        try {
-            never.await();
-        } catch (InterruptedException swallowed) {
-            // as the container does: the write just returns
-        }
-    }
-
     @Test
-    void aWriteThatNeverReturnsIsFreedByARescueAndFailsWithTheInterruptFlagCleared() throws Exception {
+    void aWriteInProgressForLongerThanTheLimitIsStuckAndAFinishedOneIsNot() throws Exception {
         BlockingWrites writes = new BlockingWrites();
-        CountDownLatch never = new CountDownLatch(1);
-        CountDownLatch started = new CountDownLatch(1);
-        CompletableFuture<String> outcome = CompletableFuture.supplyAsync(() -> {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch inside = new CountDownLatch(1);
+        CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
             try {
                 writes.run(() -> {
-                    started.countDown();
-                    waitLikeLiberty(never);
+                    inside.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 });
-                return "returned normally";
-            } catch (IOException e) {
-                return "failed, interrupted=" + Thread.currentThread().isInterrupted();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
         });
-        started.await();
-
-        assertFalse(writes.rescue(TimeUnit.HOURS.toNanos(1), System.nanoTime()), "not older than an hour");
-        assertTrue(writes.rescue(0, System.nanoTime()));
-
-        assertEquals("failed, interrupted=false", outcome.get(5, TimeUnit.SECONDS));
-        assertFalse(writes.rescue(0, System.nanoTime()), "nothing in progress any more");
-    }
-
-    @Test
-    void aWriteThatFailsByItselfKeepsItsFailure() {
-        BlockingWrites writes = new BlockingWrites();
-
-        IOException failure = assertThrows(IOException.class, () -> writes.run(() -> {
-            throw new IOException("broken pipe");
-        }));
-
-        assertEquals("broken pipe", failure.getMessage());
-    }
-
-    @Test
-    void aBlockingWriteStuckWhenTheClientGoesIsFreedAndTheSessionClosed() throws Exception {
-        FakeSession fake = new FakeSession();
-        CountDownLatch never = new CountDownLatch(1);
-        CountDownLatch inside = new CountDownLatch(1);
-        fake.onBlockingWrite(() -> {
-            inside.countDown();
-            waitLikeLiberty(never);
-        });
-        SessionOutbound out = new SessionOutbound(fake.session, 8, Long.MAX_VALUE, 1000, 1_000);
-        CompletableFuture<Void> written = CompletableFuture.runAsync(() -> out.offer("stuck"));
         inside.await();
+        long now = System.nanoTime();
 
-        out.closed(); // the container reports the client gone
+        assertFalse(writes.stuck(TimeUnit.SECONDS.toNanos(10), now));
+        assertTrue(writes.stuck(TimeUnit.SECONDS.toNanos(10), now + TimeUnit.SECONDS.toNanos(11)));
 
-        written.get(5, TimeUnit.SECONDS);
-        Await.until("the session closed", () -> !fake.closes().isEmpty());
-        assertEquals(List.of(1011), fake.closes().stream().map(CloseReason::getCloseCode).map(CloseReason.CloseCode::getCode).toList());
+        release.countDown();
+        write.get(5, TimeUnit.SECONDS);
+        assertFalse(writes.stuck(0, System.nanoTime() + TimeUnit.HOURS.toNanos(1)));
     }
 
     @Test
-    void theHeartbeatFreesABlockingWriteOlderThanTheSendTimeout() throws Exception {
+    void theHeartbeatGivesUpAConnectionWhoseBlockingWriteNeverReturns() throws Exception {
         FakeSession fake = new FakeSession();
-        CountDownLatch never = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         CountDownLatch inside = new CountDownLatch(1);
         fake.onBlockingWrite(() -> {
             inside.countDown();
-            waitLikeLiberty(never);
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         });
         SessionOutbound out = new SessionOutbound(fake.session, 8, Long.MAX_VALUE, 50, 1_000);
         CompletableFuture<Void> written = CompletableFuture.runAsync(() -> out.offer("stuck"));
         inside.await();
+        AtomicInteger gone = new AtomicInteger();
 
-        out.heartbeat(System.nanoTime(), false, () -> {
-        });
-        assertFalse(written.isDone(), "younger than the 50 ms send timeout: left alone");
-        out.heartbeat(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(60), false, () -> {
-        });
+        assertTrue(out.heartbeat(System.nanoTime(), false, gone::incrementAndGet), "younger than the 50 ms send timeout");
+        assertFalse(out.heartbeat(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(60), false, gone::incrementAndGet));
 
+        assertEquals(1, gone.get());
+        assertFalse(out.isOpen());
+        release.countDown();
         written.get(5, TimeUnit.SECONDS);
-        Await.until("the session closed", () -> !fake.closes().isEmpty());
     }
 }

@@ -33,10 +33,13 @@ class DeliveryIT {
     /** Bursts stay under realtime.max-pending-messages (64), so no message is refused. */
     private static final int BURST = 50;
 
-    /** The publishers here send thousands of messages as fast as they come back: no rate limit. */
+    /**
+     * The publishers here send thousands of messages as fast as they come back: no rate limit. The
+     * send window is on (it is opt-in), so that blocking and asynchronous writes both happen.
+     */
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.sample("realtime.rate-limit-per-second=0\n");
+        return Deployments.sample("realtime.rate-limit-per-second=0\nrealtime.send-window-bytes=8192\n");
     }
 
     @ArquillianResource
