@@ -2,6 +2,7 @@ package dev.realtimekit.it.hardening;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.URI;
 import java.net.URL;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.realtimekit.it.support.LibertyJvm;
 import dev.realtimekit.it.support.WsClient;
 import dev.realtimekit.testsupport.Poll;
 import dev.realtimekit.testsupport.RedisProcess;
@@ -33,8 +35,8 @@ import dev.realtimekit.testsupport.RedisProcess;
 /**
  * Deploys the sample chat with Redis, uses it, and undeploys it, three times, while a WAR of its own
  * watches the server's threads: afterwards no thread of Redisson, Netty or the kit is left, no thread
- * at all holds the class loader of an application that is gone (which would keep all its classes in
- * memory), the Redis has no subscriber of the application's channels, and every deployment starts
+ * at all holds the class loader of an application that is gone, no such class loader survives a full
+ * GC (jcmd), the Redis has no subscriber of the application's channels, and every deployment starts
  * with an empty registry.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -77,6 +79,7 @@ class RedeployIT {
     @Test
     void threeDeployUseUndeployRoundsLeaveNoThreadsConnectionsOrSubscriptions() throws Exception {
         Set<String> before = threadIds();
+        int loadersBefore = LibertyJvm.applicationClassLoadersAfterGc().size();
         URL chat = Wars.url("chat");
         for (int round = 1; round <= ROUNDS; round++) {
             deployer.deploy(APP);
@@ -100,6 +103,14 @@ class RedeployIT {
             assertEquals(List.of(), redis.channels("*"), "round " + round + ": channels subscribed after undeploy");
         }
         Poll.until(List.of(), () -> leakedThreads(before), SETTLE);
+        // The last proof: none of the three deployments' class loaders survives a full GC (pending
+        // delays of the undeployed bus may hold one for up to its check interval, 30 s).
+        try {
+            Poll.until(true, () -> LibertyJvm.applicationClassLoadersAfterGc().size() <= loadersBefore, Duration.ofSeconds(60));
+        } catch (AssertionError e) {
+            fail("more application class loaders alive than before the first deployment (" + loadersBefore + "): "
+                    + LibertyJvm.applicationClassLoadersAfterGc() + "; threads now: " + newThreads(before), e);
+        }
         System.out.println("RedeployIT: threads after the last undeploy and not before:\n  " + String.join("\n  ", newThreads(before)));
     }
 
