@@ -15,19 +15,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.realtimekit.it.support.WsClient;
 import dev.realtimekit.testsupport.Poll;
-import dev.realtimekit.testsupport.RedisProcess;
 
 /**
  * Thousands of random and mutated frames from many connections at once against the sample chat on
@@ -38,30 +34,18 @@ import dev.realtimekit.testsupport.RedisProcess;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class FuzzIT {
+class FuzzIT extends WithOwnRedis {
 
     private static final String NAME = "fuzz";
     private static final int FUZZERS = 20;
     private static final int CASES_PER_FUZZER = 200;
     private static final Duration SETTLE = Duration.ofSeconds(30);
-    private static RedisProcess redis;
 
     @Deployment(name = NAME, managed = false, testable = false)
     static WebArchive deployment() throws Exception {
-        redis = RedisProcess.start();
         // Without the rate limit, which LimitsIT covers: here every case must reach the decoder.
-        return Wars.sampleWithStats("realtime.redis.address=" + redis.address() + "\nrealtime.rate-limit-per-second=0\n");
+        return Wars.sampleWithStats(startRedis() + "realtime.rate-limit-per-second=0\n");
     }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
-    @ArquillianResource
-    Deployer deployer;
 
     @Test
     void fuzzedConnectionsLeakNoInternalsAndLeaveAWellBehavedClientServed() throws Exception {

@@ -37,6 +37,17 @@ public final class LibertyJvm {
                 .map(String::strip).toList();
     }
 
+    /** @return the lines of {@code jcmd GC.class_histogram} (live objects per class) that mention {@code text} */
+    public static List<String> liveObjects(String text) throws Exception {
+        return Arrays.stream(jcmd(String.valueOf(pid()), "GC.class_histogram").split("\n")).filter(line -> line.contains(text))
+                .map(String::strip).toList();
+    }
+
+    /** @return the stacks of the server's threads whose dump mentions {@code text}, from {@code jcmd Thread.print} */
+    public static List<String> threadsMentioning(String text) throws Exception {
+        return Arrays.stream(jcmd(String.valueOf(pid()), "Thread.print").split("\n\n")).filter(stack -> stack.contains(text)).toList();
+    }
+
     private static String jcmd(String pid, String command) throws Exception {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         return Processes.run(List.of(jcmd, pid, command), Map.of(), Duration.ofSeconds(60));

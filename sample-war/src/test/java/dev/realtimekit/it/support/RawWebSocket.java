@@ -144,34 +144,47 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** One frame as the server sent it (servers do not mask). */
+    record ServerFrame(boolean fin, int opcode, byte[] payload) {
+        /** @return the close code of a close frame, 1005 when it has none */
+        int closeCode() {
+            return payload.length >= 2 ? (payload[0] & 0xFF) << 8 | payload[1] & 0xFF : 1005;
+        }
+    }
+
+    /** Reads the next frame the server sends. */
+    static ServerFrame readFrame(DataInputStream in) throws IOException {
+        int first = in.readUnsignedByte();
+        long length = in.readUnsignedByte() & 0x7F;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload);
+        return new ServerFrame((first & 0x80) != 0, first & 0x0F, payload);
+    }
+
     private void read(DataInputStream in) {
         try {
             socket.setSoTimeout(0);
             ByteArrayOutputStream message = new ByteArrayOutputStream();
             while (true) {
-                int first = in.readUnsignedByte();
-                int opcode = first & 0x0F;
-                long length = in.readUnsignedByte() & 0x7F;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                byte[] payload = new byte[(int) length];
-                in.readFully(payload);
-                if (opcode == CLOSE) {
-                    int code = payload.length >= 2 ? (payload[0] & 0xFF) << 8 | payload[1] & 0xFF : 1005;
+                ServerFrame frame = readFrame(in);
+                byte[] payload = frame.payload();
+                if (frame.opcode() == CLOSE) {
                     String reason = payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
-                    ending.complete(new Ending(code, reason));
+                    ending.complete(new Ending(frame.closeCode(), reason));
                     return;
                 }
-                if (opcode == TEXT || opcode == CONTINUATION) {
+                if (frame.opcode() == TEXT || frame.opcode() == CONTINUATION) {
                     message.write(payload);
-                    if ((first & 0x80) != 0) {
+                    if (frame.fin()) {
                         texts.add(message.toString(StandardCharsets.UTF_8));
                         message.reset();
                     }
-                } else if (opcode == PING) {
+                } else if (frame.opcode() == PING) {
                     send(PONG, payload);
                 }
             }
