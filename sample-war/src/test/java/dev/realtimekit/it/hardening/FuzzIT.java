@@ -78,7 +78,7 @@ class FuzzIT extends WithOwnRedis {
                 fail("seed " + seed + ": connections left; the server's threads in the kit:\n"
                         + String.join("\n\n", LibertyJvm.threadsMentioning("dev.realtimekit")), e);
             }
-            Poll.until(List.of(), () -> redis.channels("realtime:*"), SETTLE);
+            Poll.until(List.of(), () -> Wars.topicChannels(redis), SETTLE);
             assertA503IsAReasonPhraseWhileRedisIsDown(base);
         } finally {
             deployer.undeploy(NAME);

@@ -5,7 +5,6 @@ import java.net.URL;
 
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
-import dev.realtimekit.it.lifecycle.StatsServlet;
 import dev.realtimekit.it.support.Deployments;
 import dev.realtimekit.it.support.WsClient;
 
@@ -17,10 +16,10 @@ final class Wars {
 
     /**
      * @param properties MicroProfile Config lines for the kit, e.g. {@code realtime.redis.address=...}
-     * @return the packaged sample WAR (context root /chat) with this configuration, plus the /stats servlet
+     * @return the packaged sample WAR (context root /chat) with this configuration, plus {@link NodeStatsServlet}
      */
     static WebArchive sampleWithStats(String properties) {
-        return Deployments.sample(properties).addClass(StatsServlet.class);
+        return Deployments.sample(properties).addClass(NodeStatsServlet.class);
     }
 
     /** @return the base URL of a context root on the tests' server, e.g. {@code http://localhost:19080/chat/} */
@@ -28,8 +27,13 @@ final class Wars {
         return URI.create("http://localhost:" + System.getProperty("it.http.port") + "/" + contextRoot + "/").toURL();
     }
 
-    /** @return the answer of the deployment's {@link StatsServlet}: {@code subscribers=N topics=N open=N} */
+    /** @return the answer of the deployment's {@link NodeStatsServlet}: {@code subscribers=N topics=N open=N} */
     static String stats(URL base) throws Exception {
-        return WsClient.get(URI.create(base.toExternalForm() + "stats")).body();
+        return WsClient.get(URI.create(base.toExternalForm() + "node-stats")).body();
+    }
+
+    /** @return the Redis channels of the application's topics (not the kit's own, whose names hold U+0000) */
+    static java.util.List<String> topicChannels(dev.realtimekit.testsupport.RedisProcess redis) throws Exception {
+        return redis.channels("realtime:*").stream().filter(channel -> !channel.contains("realtime-kit:")).toList();
     }
 }
