@@ -77,6 +77,7 @@ public class RealtimeRuntime {
     @PostConstruct
     @SuppressWarnings("unchecked")
     void start() {
+        JdkDelayScheduler.startWithoutApplicationLoader(); // before the bus or a handshake first needs it
         HandlerModel model = extension.model();
         references = beanManager.createCreationalContext(null);
         MessageHandler<Object, Object, Object> handler = (MessageHandler<Object, Object, Object>) beanManager

@@ -87,20 +87,11 @@ public final class StalledClient implements AutoCloseable {
                     throw new SocketTimeoutException("the server did not end the connection within " + within);
                 }
                 socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
-                int opcode = in.readUnsignedByte() & 0x0F;
-                long length = in.readUnsignedByte() & 0x7F;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                byte[] payload = new byte[(int) length];
-                in.readFully(payload);
-                if (opcode == 0x1) {
+                RawWebSocket.ServerFrame frame = RawWebSocket.readFrame(in);
+                if (frame.opcode() == RawWebSocket.TEXT) {
                     texts++;
-                } else if (opcode == 0x8) {
-                    int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
-                    return new Ending(texts, code);
+                } else if (frame.opcode() == RawWebSocket.CLOSE) {
+                    return new Ending(texts, frame.closeCode());
                 }
             }
         } catch (EOFException e) {
