@@ -21,6 +21,9 @@ import dev.realtimekit.impl.i18n.Messages;
  */
 final class RealtimeEndpoint extends Endpoint {
 
+    /** Close code for a text message, whole or in fragments, larger than {@code realtime.max-message-size}. */
+    static final int MESSAGE_TOO_BIG = 1009;
+
     /** Close code for a session that opened after its connection was dropped (see {@link Heartbeat}): reconnect. */
     static final int TRY_AGAIN_LATER = 1013;
 
@@ -54,10 +57,13 @@ final class RealtimeEndpoint extends Endpoint {
             Messages.pingTimedOut(connection.id(), config.pingIntervalMs());
             dispatcher.lost(connection);
         }); // also when a blocking write never returns
-        session.addMessageHandler(String.class, text -> {
+        session.addMessageHandler(String.class, new TextAssembler(config.maxMessageSize(), text -> {
             opened.heard();
             dispatcher.message(connection, text);
-        });
+        }, () -> {
+            opened.heard();
+            opened.close(MESSAGE_TOO_BIG, "Message too big");
+        }));
         session.addMessageHandler(ByteBuffer.class, bytes -> {
             opened.heard();
             dispatcher.binaryMessage(connection);

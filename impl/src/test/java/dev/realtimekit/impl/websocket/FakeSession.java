@@ -88,7 +88,7 @@ final class FakeSession {
             }
             case "setMaxTextMessageBufferSize", "setMaxIdleTimeout" -> null;
             case "addMessageHandler" -> {
-                handlers.put((Class<?>) args[0], (jakarta.websocket.MessageHandler.Whole<?>) args[1]);
+                handlers.put((Class<?>) args[0], (jakarta.websocket.MessageHandler) args[1]);
                 onHandlerAdded.accept((Class<?>) args[0]);
                 yield null;
             }
@@ -96,7 +96,7 @@ final class FakeSession {
         });
     }
 
-    private final java.util.Map<Class<?>, jakarta.websocket.MessageHandler.Whole<?>> handlers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Class<?>, jakarta.websocket.MessageHandler> handlers = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<Class<?>> onHandlerAdded = type -> {
     };
 
@@ -108,7 +108,12 @@ final class FakeSession {
     /** Delivers a text message to the session's text handler, as the container's read thread would. */
     @SuppressWarnings("unchecked")
     void receive(String text) {
-        ((jakarta.websocket.MessageHandler.Whole<String>) handlers.get(String.class)).onMessage(text);
+        jakarta.websocket.MessageHandler handler = handlers.get(String.class);
+        if (handler instanceof jakarta.websocket.MessageHandler.Partial<?> partial) {
+            ((jakarta.websocket.MessageHandler.Partial<String>) partial).onMessage(text, true);
+        } else {
+            ((jakarta.websocket.MessageHandler.Whole<String>) handler).onMessage(text);
+        }
     }
 
     private void sendText(String text, SendHandler handler) {

@@ -51,24 +51,31 @@ class ClosingClientsIT {
         return ShrinkWrap.create(WebArchive.class, "closing-defaults.war").merge(Wars.sampleWithStats(""));
     }
 
-    @Deployment(name = "async", managed = false, testable = false)
-    static WebArchive asynchronousWritesOnly() {
-        return ShrinkWrap.create(WebArchive.class, "closing-async.war").merge(Wars.sampleWithStats("realtime.send-window-bytes=0\n"));
+    @Deployment(name = "window", managed = false, testable = false)
+    static WebArchive withTheSendWindow() {
+        return ShrinkWrap.create(WebArchive.class, "closing-window.war").merge(Wars.sampleWithStats("realtime.send-window-bytes=8192\n"));
     }
 
     @ArquillianResource
     Deployer deployer;
 
-    @Test
-    void withAsynchronousWritesOnlyClientsClosingAfterAReplyLeaveNothingBehind() throws Exception {
-        closeRightAfterAReply("async");
-    }
-
-    @Disabled("needs fix in SessionOutbound.writeBlocking: a blocking sendText racing with the client's close waited for ever "
-            + "in Liberty's sync TCP write; with the interrupt of b59e37b a client got the corrupted text frame 'type\":\"pong\"}'")
+    /** The default configuration: every frame written asynchronously. */
     @Test
     void clientsClosingAfterAReplyLeaveNothingBehind() throws Exception {
         closeRightAfterAReply("defaults");
+    }
+
+    /**
+     * The reproduction of the Liberty 25 defect behind the opt-in send window: kept, not run. With
+     * blocking writes, a sendText racing with the client's close waited for ever in Liberty's sync
+     * TCP write for about 2 of 900 clients; interrupting it freed the thread but a client then got a
+     * corrupted frame ('type":"pong"}'). The kit gives such a connection up after the send timeout.
+     */
+    @Disabled("Liberty 25 defect with realtime.send-window-bytes > 0 (opt-in): a blocking write racing with the "
+            + "client's close can wait for ever; see the README's configuration table")
+    @Test
+    void withTheSendWindowClientsClosingAfterAReplyLeaveNothingBehind() throws Exception {
+        closeRightAfterAReply("window");
     }
 
     private void closeRightAfterAReply(String deployment) throws Exception {
