@@ -161,6 +161,11 @@ public class RealtimeRuntime {
         return topicAuthorizer;
     }
 
+    /** @return the managed executor, for the kit's own work */
+    public ManagedExecutorService executor() {
+        return executor;
+    }
+
     /** @return the managed scheduled executor, for the kit's periodic work */
     public ManagedScheduledExecutorService scheduler() {
         return scheduler;

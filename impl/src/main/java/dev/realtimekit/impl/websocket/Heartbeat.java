@@ -2,6 +2,7 @@ package dev.realtimekit.impl.websocket;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +17,10 @@ import dev.realtimekit.impl.i18n.Messages;
  * within one interval after the upgrade, and frees blocking writes stuck for longer than the send
  * timeout ({@link BlockingWrites}). Without pings it does the latter two, every 30 s.
  *
- * <p>Runs on one scheduled task of the managed scheduled executor; {@link #add} and {@link #remove}
- * are called from container threads.
+ * <p>Runs on one scheduled task of the managed scheduled executor, which hands each session's turn
+ * to the managed executor: a ping is a blocking write, which on Liberty can wait for ever when the
+ * client closes during it, and would then stop every later heartbeat. {@link #add} and
+ * {@link #remove} are called from container threads.
  */
 final class Heartbeat implements AutoCloseable {
 
@@ -29,8 +32,11 @@ final class Heartbeat implements AutoCloseable {
     private final boolean pinging;
     private final long intervalNanos;
     private final ScheduledFuture<?> task;
+    private final Executor executor;
 
-    Heartbeat(ScheduledExecutorService scheduler, Dispatcher<?, ?, Object> dispatcher, long pingIntervalMs) {
+    Heartbeat(ScheduledExecutorService scheduler, Executor executor, Dispatcher<?, ?, Object> dispatcher,
+            long pingIntervalMs) {
+        this.executor = executor;
         this.dispatcher = dispatcher;
         this.pinging = pingIntervalMs > 0;
         long intervalMs = pinging ? pingIntervalMs : UNOPENED_CHECK_MS;
@@ -51,7 +57,11 @@ final class Heartbeat implements AutoCloseable {
     void beat() {
         try {
             long now = System.nanoTime();
-            sessions.entrySet().removeIf(entry -> !entry.getKey().heartbeat(now, pinging, entry.getValue()));
+            sessions.forEach((session, whenGone) -> executor.execute(() -> {
+                if (!session.heartbeat(now, pinging, whenGone)) {
+                    sessions.remove(session);
+                }
+            }));
             int abandoned = dispatcher.abandonUnopened(now - intervalNanos);
             if (abandoned > 0) {
                 Messages.unopenedAbandoned(abandoned);

@@ -32,7 +32,8 @@ public final class RealtimeInitializer implements ServletContainerInitializer {
         }
         HandshakeAuthenticator authenticator = new HandshakeAuthenticator(runtime.tokenValidator(),
                 runtime.topicAuthorizer(), runtime.config().authTimeoutMs());
-        Heartbeat heartbeat = new Heartbeat(runtime.scheduler(), runtime.dispatcher(), runtime.config().pingIntervalMs());
+        Heartbeat heartbeat = new Heartbeat(runtime.scheduler(), runtime.executor(), runtime.dispatcher(),
+                runtime.config().pingIntervalMs());
         context.addListener(new ServletContextListener() {
             @Override
             public void contextDestroyed(ServletContextEvent event) {

@@ -63,9 +63,9 @@ final class SessionOutbound implements Outbound {
     private final AtomicLong queuedBytes = new AtomicLong();
     /** When anything last arrived from the client ({@link System#nanoTime}). */
     private volatile long lastHeardNanos = System.nanoTime();
-    /** When the last keep-alive ping was queued; meaningful once {@link #pinged} is set. Heartbeat thread only. */
-    private long pingedNanos;
-    private boolean pinged;
+    /** When the last keep-alive ping was queued; meaningful once {@link #pinged} is set. One heartbeat at a time. */
+    private volatile long pingedNanos;
+    private volatile boolean pinged;
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
     /** Frames queued or being written; whoever raises it from 0 becomes the writer. */
     private final AtomicInteger size = new AtomicInteger();

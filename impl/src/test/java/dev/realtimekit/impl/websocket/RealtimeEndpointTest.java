@@ -44,7 +44,7 @@ class RealtimeEndpointTest {
     private final TopicRegistry registry = new TopicRegistry(bus);
     private final Dispatcher<Text, Text, Object> dispatcher = new Dispatcher<>(new Recording(), "Recording", Text.class,
             new JsonCodec(JsonbBuilder.create()), registry, bus, executor, DispatchLimits.of(config));
-    private final Heartbeat heartbeat = new Heartbeat(scheduler, dispatcher, 0);
+    private final Heartbeat heartbeat = new Heartbeat(scheduler, executor, dispatcher, 0);
 
     @AfterEach
     void tearDown() {
