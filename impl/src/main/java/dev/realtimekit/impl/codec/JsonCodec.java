@@ -56,18 +56,31 @@ public final class JsonCodec implements AutoCloseable {
      */
     private boolean isOneJsonValue(String text) {
         try (JsonParser parser = parsers.createParser(new StringReader(text))) {
-            int depth = 0;
-            do {
-                JsonParser.Event event = parser.next();
-                if (event == JsonParser.Event.START_OBJECT || event == JsonParser.Event.START_ARRAY) {
-                    depth++;
-                } else if (event == JsonParser.Event.END_OBJECT || event == JsonParser.Event.END_ARRAY) {
-                    depth--;
-                }
-            } while (depth > 0);
+            JsonParser.Event first = parser.next();
+            if (first == JsonParser.Event.START_OBJECT || first == JsonParser.Event.START_ARRAY) {
+                skipNested(parser);
+            }
             return !parser.hasNext();
         } catch (JsonException | NoSuchElementException | IllegalStateException e) {
             return false;
+        }
+    }
+
+    /**
+     * Skips the object or array whose start the parser has just read, by counting depth: Parsson's
+     * own skipObject/skipArray never return on truncated input.
+     *
+     * @throws java.util.NoSuchElementException when the text ends before the structure does
+     */
+    public static void skipNested(JsonParser parser) {
+        int depth = 1;
+        while (depth > 0) {
+            JsonParser.Event event = parser.next();
+            if (event == JsonParser.Event.START_OBJECT || event == JsonParser.Event.START_ARRAY) {
+                depth++;
+            } else if (event == JsonParser.Event.END_OBJECT || event == JsonParser.Event.END_ARRAY) {
+                depth--;
+            }
         }
     }
 

@@ -93,7 +93,7 @@ public final class TopicFrames {
                     if (key.equals("topic")) {
                         topicIsText = false;
                     }
-                    skip(parser);
+                    JsonCodec.skipNested(parser);
                 } else if (key.equals("type") && value == JsonParser.Event.VALUE_STRING) {
                     type = parser.getString();
                 } else if (key.equals("topic")) {
@@ -108,19 +108,6 @@ public final class TopicFrames {
             return null;
         }
         return new Control(type.equals("subscribe"), topicIsText ? topic : null);
-    }
-
-    /** Skips the object or array just started; counted, since the parser's own skip never returns on truncated input. */
-    private static void skip(JsonParser parser) {
-        int depth = 1;
-        while (depth > 0) {
-            JsonParser.Event event = parser.next();
-            if (event == JsonParser.Event.START_OBJECT || event == JsonParser.Event.START_ARRAY) {
-                depth++;
-            } else if (event == JsonParser.Event.END_OBJECT || event == JsonParser.Event.END_ARRAY) {
-                depth--;
-            }
-        }
     }
 
     /** Handles a control frame of the connection. @return a stage that completes when it has been answered */

@@ -133,9 +133,9 @@ public final class Messages {
                 + "; the sender got an error frame and its next message is handled.");
     }
 
-    public static void pingTimedOut(String connectionId, long intervalMs) {
-        LOG.fine(() -> "Connection " + connectionId + " did not answer a ping within " + intervalMs
-                + " ms (realtime.ping-interval-ms) and is closed with 1001.");
+    public static void pingTimedOut(String sessionId) {
+        LOG.fine(() -> "Session " + sessionId + " answered nothing for a whole realtime.ping-interval-ms after a ping"
+                + " and is closed with 1001.");
     }
 
     public static void unopenedAbandoned(int count) {

@@ -11,7 +11,8 @@ public final class BusMessages {
 
     /**
      * The topic every node subscribes to for frames addressed to users and connections. Client
-     * topics can never hold control characters, so no client can subscribe to it.
+     * topics can never hold control characters, so no client can subscribe to it; the registry does
+     * not count it among the application's topics ({@link TopicNames#isInternal}).
      */
     public static final String DIRECT_TOPIC = "\u0000realtime-kit:direct";
 

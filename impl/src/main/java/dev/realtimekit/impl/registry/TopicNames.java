@@ -6,6 +6,11 @@ public final class TopicNames {
     private TopicNames() {
     }
 
+    /** @return whether the topic is one of the kit's own (its name starts with a control character, which no client topic can hold) */
+    public static boolean isInternal(String topic) {
+        return !topic.isEmpty() && topic.charAt(0) == '\u0000';
+    }
+
     /**
      * @return whether the name is a topic: not blank, at most {@code maxLength} characters, no control
      *     characters and no replacement character (left by undecodable input); names of the kit's own

@@ -49,7 +49,7 @@ public final class TopicRegistry implements EventBus.Listener {
     public CompletionStage<Void> add(Subscriber subscriber) {
         Topic topic = topics.compute(subscriber.topic(), (name, existing) -> {
             Topic t = existing != null ? existing : new Topic(subscribe(name));
-            if (t.members.add(subscriber)) {
+            if (t.members.add(subscriber) && !TopicNames.isInternal(name)) {
                 subscribers.incrementAndGet();
             }
             return t;
@@ -73,7 +73,7 @@ public final class TopicRegistry implements EventBus.Listener {
     /** Removes a subscriber (no effect if absent); the last one of a topic unsubscribes this node from it. */
     public void remove(Subscriber subscriber) {
         topics.computeIfPresent(subscriber.topic(), (name, topic) -> {
-            if (topic.members.remove(subscriber)) {
+            if (topic.members.remove(subscriber) && !TopicNames.isInternal(name)) {
                 subscribers.decrementAndGet();
             }
             if (!topic.members.isEmpty()) {
@@ -115,12 +115,12 @@ public final class TopicRegistry implements EventBus.Listener {
         }
     }
 
-    /** @return the number of topics with local subscribers */
+    /** @return the number of application topics with local subscribers (the kit's own topics are not counted) */
     public int topicCount() {
-        return topics.size();
+        return (int) topics.keySet().stream().filter(name -> !TopicNames.isInternal(name)).count();
     }
 
-    /** @return the number of local subscribers, over all topics */
+    /** @return the number of local subscribers, over all application topics (the kit's own are not counted) */
     public int subscriberCount() {
         return subscribers.get();
     }
@@ -131,7 +131,7 @@ public final class TopicRegistry implements EventBus.Listener {
         return t == null ? 0 : t.members.size();
     }
 
-    /** @return a snapshot of the topics with local subscribers */
+    /** @return a snapshot of the topics with local subscribers, the kit's own included */
     public Set<String> topics() {
         return Set.copyOf(topics.keySet());
     }

@@ -53,10 +53,7 @@ final class RealtimeEndpoint extends Endpoint {
             return;
         }
         outbound = opened;
-        heartbeat.add(opened, () -> {
-            Messages.pingTimedOut(connection.id(), config.pingIntervalMs());
-            dispatcher.lost(connection);
-        }); // also when a blocking write never returns
+        heartbeat.add(opened, () -> dispatcher.lost(connection));
         session.addMessageHandler(String.class, new TextAssembler(config.maxMessageSize(), text -> {
             opened.heard();
             dispatcher.message(connection, text);

@@ -120,6 +120,7 @@ final class SessionOutbound implements Outbound {
             return true;
         }
         if (pinged && lastHeardNanos - pingedNanos < 0) {
+            Messages.pingTimedOut(session.getId());
             close(PING_TIMEOUT, PING_TIMEOUT_REASON);
             whenGone.run();
             return false;

@@ -60,6 +60,23 @@ class TopicRegistryTest {
     }
 
     @Test
+    void theKitsOwnTopicsAreSubscribedAndDeliveredButNotCountedAsTheApplications() {
+        Sub direct = new Sub(BusMessages.DIRECT_TOPIC);
+        Sub a1 = new Sub("a");
+        registry.add(direct);
+        registry.add(a1);
+
+        assertEquals(1, registry.subscriberCount());
+        assertEquals(1, registry.topicCount());
+        assertEquals(1, registry.subscriberCount(BusMessages.DIRECT_TOPIC));
+        assertEquals(Set.of("a", BusMessages.DIRECT_TOPIC), registry.topics());
+
+        registry.remove(direct);
+        assertEquals(1, registry.subscriberCount());
+        assertEquals(Set.of("a"), registry.topics());
+    }
+
+    @Test
     void addingTheSameSubscriberTwiceCountsItOnce() {
         Sub a1 = new Sub("a");
 

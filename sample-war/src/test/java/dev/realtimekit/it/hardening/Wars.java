@@ -6,6 +6,7 @@ import java.net.URL;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 import dev.realtimekit.it.support.Deployments;
+import dev.realtimekit.it.support.StatsServlet;
 import dev.realtimekit.it.support.WsClient;
 
 /** The hardening tests' deployments and what they read from the server. */
@@ -16,10 +17,10 @@ final class Wars {
 
     /**
      * @param properties MicroProfile Config lines for the kit, e.g. {@code realtime.redis.address=...}
-     * @return the packaged sample WAR (context root /chat) with this configuration, plus {@link NodeStatsServlet}
+     * @return the packaged sample WAR (context root /chat) with this configuration, plus {@link StatsServlet}
      */
     static WebArchive sampleWithStats(String properties) {
-        return Deployments.sample(properties).addClass(NodeStatsServlet.class);
+        return Deployments.sample(properties).addClass(StatsServlet.class);
     }
 
     /** @return the base URL of a context root on the tests' server, e.g. {@code http://localhost:19080/chat/} */
@@ -27,9 +28,9 @@ final class Wars {
         return URI.create("http://localhost:" + System.getProperty("it.http.port") + "/" + contextRoot + "/").toURL();
     }
 
-    /** @return the answer of the deployment's {@link NodeStatsServlet}: {@code subscribers=N topics=N open=N} */
+    /** @return the answer of the deployment's {@link StatsServlet}: {@code subscribers=N topics=N open=N} */
     static String stats(URL base) throws Exception {
-        return WsClient.get(URI.create(base.toExternalForm() + "node-stats")).body();
+        return WsClient.get(URI.create(base.toExternalForm() + "stats")).body();
     }
 
     /** @return the Redis channels of the application's topics (not the kit's own, whose names hold U+0000) */

@@ -12,6 +12,7 @@ import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 import dev.realtimekit.it.support.Deployments;
+import dev.realtimekit.it.support.StatsServlet;
 
 /** The file the {@link RecordingHandler} writes, read back by the tests. */
 final class LifecycleEvents {

@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import dev.realtimekit.impl.registry.BusMessages;
 import dev.realtimekit.impl.runtime.RealtimeRuntime;
 
 /** {@code open=N subscribers=N connects=N disconnects=N}: the kit's bookkeeping and the handler's lifecycle counts. */
@@ -26,10 +25,8 @@ public class LimitsStatsServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setContentType("text/plain");
-        // Without the kit's own topic for frames addressed to users and connections, which stays subscribed.
-        int clientSubscribers = runtime.registry().subscriberCount() - runtime.registry().subscriberCount(BusMessages.DIRECT_TOPIC);
         response.getWriter().write("open=" + runtime.dispatcher().openConnections() + " subscribers="
-                + clientSubscribers + " connects=" + handler.connects() + " disconnects="
+                + runtime.registry().subscriberCount() + " connects=" + handler.connects() + " disconnects="
                 + handler.disconnects());
     }
 }

@@ -1,4 +1,4 @@
-package dev.realtimekit.it.lifecycle;
+package dev.realtimekit.it.support;
 
 import java.io.IOException;
 
@@ -8,10 +8,12 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import dev.realtimekit.impl.registry.BusMessages;
 import dev.realtimekit.impl.runtime.RealtimeRuntime;
 
-/** Shows the kit's bookkeeping on this node, for leak checks: {@code subscribers=N topics=N open=N}. */
+/**
+ * Shows the kit's bookkeeping on this node, for leak checks: {@code subscribers=N topics=N open=N}
+ * (the application's topics only, as the registry counts them).
+ */
 @WebServlet("/stats")
 public class StatsServlet extends HttpServlet {
 
@@ -23,9 +25,7 @@ public class StatsServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setContentType("text/plain");
-        // The kit's own topic for frames addressed to users and connections is always subscribed: not counted.
-        int internal = runtime.registry().subscriberCount(BusMessages.DIRECT_TOPIC);
-        response.getWriter().write("subscribers=" + (runtime.registry().subscriberCount() - internal) + " topics="
-                + (runtime.registry().topicCount() - (internal > 0 ? 1 : 0)) + " open=" + runtime.dispatcher().openConnections());
+        response.getWriter().write("subscribers=" + runtime.registry().subscriberCount() + " topics="
+                + runtime.registry().topicCount() + " open=" + runtime.dispatcher().openConnections());
     }
 }
