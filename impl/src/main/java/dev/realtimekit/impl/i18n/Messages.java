@@ -153,8 +153,8 @@ public final class Messages {
 
     public static void blockingWriteStuck(String sessionId, long timeoutMs) {
         LOG.warning(() -> "RTK0116W: A blocking write to session " + sessionId + " has not returned for " + timeoutMs
-                + " ms (the client closed during it; a Liberty fault): the connection is given up and its container thread"
-                + " stays parked. Blocking writes are on only with realtime.send-window-bytes > 0.");
+                + " ms: the connection is given up and the thread writing stays parked in the container."
+                + " realtime.send-window-bytes=0 writes every frame asynchronously instead.");
     }
 
     public static void redisUnreachable(String bus, Throwable failure) {

@@ -4,13 +4,12 @@ import java.io.IOException;
 
 /**
  * Watches the blocking writes of one session for one that never returns. Liberty's blocking writes
- * wait for the socket without any timeout, and when the client closes the connection during one, the
- * wait can last for ever (about 2 of 900 clients that closed the moment a reply arrived, in
- * ClosingClientsIT): a container thread stays parked in the TCP channel and the container never
- * reports the close. Interrupting that thread does free it, but was seen to corrupt a frame, so the
- * kit does not: this only lets the heartbeat notice such a write, so that the connection is
- * forgotten (its onDisconnect runs) and the fault is logged. It is why blocking writes are off by
- * default ({@code realtime.send-window-bytes=0}).
+ * wait for the socket without any timeout. The one way they were seen to wait for ever, a close frame
+ * the container wrote over a blocking write of ours on the same connection, is closed by {@link
+ * SessionOutbound}'s gate; this is the safety net behind it: the heartbeat notices a write stuck for
+ * longer than the send timeout, forgets the connection (its onDisconnect runs) and logs the fault. It
+ * never interrupts the writer: interrupting a thread inside Liberty's write was seen to free it and to
+ * corrupt a frame.
  */
 final class BlockingWrites {
 

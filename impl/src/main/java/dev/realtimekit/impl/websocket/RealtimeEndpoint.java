@@ -70,6 +70,11 @@ final class RealtimeEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason closeReason) {
+        SessionOutbound opened = outbound;
+        if (opened != null) {
+            // Before the container writes its close frame: see SessionOutbound's comment on blocking writes.
+            opened.containerClosing();
+        }
         forgetSession();
         dispatcher.closed(connection);
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
@@ -38,6 +39,17 @@ import dev.realtimekit.impl.i18n.Messages;
  * <p>Keep-alive: {@link #heartbeat} queues a ping like a frame, so it never overlaps a write; a
  * client from which nothing (no pong, no message) arrived since the previous heartbeat's ping is
  * closed with 1001.
+ *
+ * <p>Blocking writes and the container's close. When a connection fails (the client vanished or sent
+ * a close without waiting), Liberty 25 calls {@code onClose} and then writes its close frame on the
+ * same TCP write context, without waiting for a blocking write of ours still in progress there; two
+ * writes on one context lose one waiter for good (the blocking write then waits for ever in
+ * {@code SimpleSync.simpleWait}, about 2 in 900 clients that close the moment a reply arrives, in
+ * ClosingClientsIT). So every blocking write and ping runs inside a gate, and {@link
+ * #containerClosing}, called from {@code onClose}, shuts the gate and waits for the write inside it
+ * to finish before the container goes on to its close frame. Pings go through the asynchronous
+ * remote, which on Liberty writes them at once as well, but never waits for the link: its blocking
+ * {@code sendPing} waits for ever when the link closed just before (okToWrite with a CLOSED link).
  */
 final class SessionOutbound implements Outbound {
 
@@ -53,9 +65,12 @@ final class SessionOutbound implements Outbound {
     private final Session session;
     private final RemoteEndpoint.Async remote;
     private final RemoteEndpoint.Basic blocking;
-    private final RemoteEndpoint.Basic pinging;
     private final SendWindow window;
     private final BlockingWrites blockingWrites = new BlockingWrites();
+    /** Held for each blocking write or ping; the container's close waits for it (see the class comment). */
+    private final ReentrantLock blockingGate = new ReentrantLock();
+    /** Set, under {@link #blockingGate}, once the container is closing the connection: no blocking write starts. */
+    private boolean containerClosing;
     private final long sendTimeoutNanos;
     private final int capacity;
     private final long maxBytes;
@@ -84,8 +99,7 @@ final class SessionOutbound implements Outbound {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.remote.setSendTimeout(sendTimeoutMs);
-        this.pinging = session.getBasicRemote();
-        this.blocking = windowBytes > 0 ? pinging : null;
+        this.blocking = windowBytes > 0 ? session.getBasicRemote() : null;
         this.window = new SendWindow(windowBytes);
         this.capacity = capacity;
         this.maxBytes = maxBytes;
@@ -175,6 +189,50 @@ final class SessionOutbound implements Outbound {
         accepting.set(false);
     }
 
+    /**
+     * The container is closing the connection ({@code onClose}, on the container's thread): no
+     * blocking write or ping starts after this returns, and the one in progress, if any, has ended
+     * (or has been stuck for longer than the send timeout: then the container's close frame may
+     * race with it, which is logged).
+     */
+    void containerClosing() {
+        closed = true;
+        accepting.set(false);
+        boolean locked = false;
+        try {
+            locked = blockingGate.tryLock(sendTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!locked) {
+            Messages.blockingWriteStuck(session.getId(), sendTimeoutNanos / 1_000_000);
+            return;
+        }
+        try {
+            containerClosing = true;
+        } finally {
+            blockingGate.unlock();
+        }
+    }
+
+    /**
+     * Runs a blocking write or ping inside the gate.
+     *
+     * @return false when the container is closing the connection: nothing was written
+     */
+    private boolean gated(BlockingWrites.Write write) throws IOException {
+        blockingGate.lock();
+        try {
+            if (containerClosing) {
+                return false;
+            }
+            blockingWrites.run(write);
+            return true;
+        } finally {
+            blockingGate.unlock();
+        }
+    }
+
     private boolean enqueue(Frame frame) {
         if (closed || !accepting.get()) {
             return false;
@@ -242,7 +300,10 @@ final class SessionOutbound implements Outbound {
             return false;
         }
         try {
-            blockingWrites.run(() -> blocking.sendText(frame.text));
+            if (!gated(() -> blocking.sendText(frame.text))) {
+                frame.fail(new IOException("Connection closed"));
+                return true;
+            }
         } catch (IllegalStateException e) {
             // The container is writing a frame of its own (a pong, a close): leave this one to the asynchronous path.
             return false;
@@ -262,7 +323,7 @@ final class SessionOutbound implements Outbound {
             return;
         }
         try {
-            blockingWrites.run(() -> blocking.sendPing(payload));
+            gated(() -> remote.sendPing(payload));
         } catch (IOException | RuntimeException e) {
             // No pong will widen the window: frames go asynchronously, which is slower but just as correct.
             Messages.LOG.fine(() -> "Ping failed on session " + session.getId() + ": " + e);
@@ -275,8 +336,9 @@ final class SessionOutbound implements Outbound {
             return;
         }
         try {
-            blockingWrites.run(() -> pinging.sendPing(ByteBuffer.wrap(KEEP_ALIVE)));
-            window.wrote(SendWindow.frameBytes(KEEP_ALIVE.length));
+            if (gated(() -> remote.sendPing(ByteBuffer.wrap(KEEP_ALIVE)))) {
+                window.wrote(SendWindow.frameBytes(KEEP_ALIVE.length));
+            }
         } catch (IOException | RuntimeException e) {
             Messages.LOG.fine(() -> "Keep-alive ping failed on session " + session.getId() + ": " + e);
         }
