@@ -68,11 +68,10 @@ public class RealtimeConfig {
      * Bytes a client may be behind (written to it and not yet confirmed by its answer to a ping) while
      * frames are still written with cheap blocking writes; past it they are written asynchronously.
      * Must fit in the socket send buffer (Linux default 16 KiB), or a client that stops reading could
-     * hold a writing thread. 0 (the default) writes every frame asynchronously: on Liberty 25 a
-     * blocking write racing with the client's close can wait for ever (see the README).
+     * hold a writing thread. 0 writes every frame asynchronously.
      */
-    @ConfigProperty(name = "send-window-bytes", defaultValue = "0")
-    int sendWindowBytes = 0;
+    @ConfigProperty(name = "send-window-bytes", defaultValue = "8192")
+    int sendWindowBytes = 8_192;
 
     /** A connection with no traffic for this long is closed by the container; 0 keeps idle connections open. */
     @ConfigProperty(name = "idle-timeout-ms", defaultValue = "0")

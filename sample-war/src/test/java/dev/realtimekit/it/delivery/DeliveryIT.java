@@ -35,11 +35,11 @@ class DeliveryIT {
 
     /**
      * The publishers here send thousands of messages as fast as they come back: no rate limit. The
-     * send window is on (it is opt-in), so that blocking and asynchronous writes both happen.
+     * send window is the default 8 KiB, so that blocking and asynchronous writes both happen.
      */
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.sample("realtime.rate-limit-per-second=0\nrealtime.send-window-bytes=8192\n");
+        return Deployments.sample("realtime.rate-limit-per-second=0\n");
     }
 
     @ArquillianResource
