@@ -28,6 +28,11 @@ final class Connection {
         this.openOfTopic = openOfTopic;
     }
 
+    /** @see Inbox#missing */
+    void missing(Window window, long end, java.util.function.LongConsumer out) {
+        inbox.missing(window, topic, end, out);
+    }
+
     /** The handshake succeeded. */
     void opened(Link link) {
         this.link = link;

@@ -28,6 +28,8 @@ final class Fleet {
     final Topics topics;
     private final int perTopic;
     private final Connection[] connections;
+    /** The URL each socket was opened to, by index. */
+    private final String[] nodes;
     private final AtomicInteger[] openPerTopic;
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private double connectSeconds;
@@ -44,6 +46,7 @@ final class Fleet {
         this.topics = topics;
         this.perTopic = perTopic;
         this.connections = new Connection[total];
+        this.nodes = new String[total];
         this.openPerTopic = new AtomicInteger[topics.count()];
         for (int i = 0; i < openPerTopic.length; i++) {
             openPerTopic[i] = new AtomicInteger();
@@ -63,7 +66,8 @@ final class Fleet {
             int j = index % perTopic;
             Connection connection = new Connection(group, protocol, counters, openPerTopic[group]);
             connections[index] = connection;
-            URI uri = protocol.uri(urls.get((group + j) % urls.size()), topics.name(group), topics.uuid(group), Topics.user(j));
+            nodes[index] = urls.get((group + j) % urls.size());
+            URI uri = protocol.uri(nodes[index], topics.name(group), topics.uuid(group), Topics.user(j));
             inFlight.acquire();
             CompletableFuture<?> done = transport.open(uri, connection)
                     .thenCompose(opened -> connection.ready)
@@ -138,6 +142,15 @@ final class Fleet {
         Map<String, Long> sorted = new TreeMap<>();
         failures.forEach((k, v) -> sorted.put(k, v.sum()));
         return sorted;
+    }
+
+    /** Calls {@code action} with every socket that was opened, and the URL it was opened to. */
+    void forEachConnection(java.util.function.BiConsumer<Connection, String> action) {
+        for (int i = 0; i < connections.length; i++) {
+            if (connections[i] != null) {
+                action.accept(connections[i], nodes[i]);
+            }
+        }
     }
 
     /** The publisher of a group: its first subscriber. */

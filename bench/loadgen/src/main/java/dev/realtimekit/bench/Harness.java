@@ -86,7 +86,27 @@ final class Harness {
         awaitStragglers(window);
         Meter.Sample after = meter.sample();
         long errors = counters.errors() - errorsBefore;
-        return Measurement.of(rate, seconds, window, phase, errors, before, after);
+        Measurement m = Measurement.of(rate, seconds, window, phase, errors, before, after);
+        explainLoss(pacer, window);
+        return m;
+    }
+
+    /**
+     * For a window that lost a few deliveries: prints which messages, on which nodes, then waits for the generator
+     * to settle and says which of them arrived late (after the straggler wait) and which never did.
+     */
+    private void explainLoss(Pacer pacer, Window window) {
+        long lost = window.lost();
+        if (lost <= 0 || lost > LossReport.MAX_ITEMISED) {
+            return;
+        }
+        LossReport report = LossReport.find(pacer.fleet(), window, pacer.nextSeqs());
+        System.out.printf("lost %d deliveries of %d messages:%n%s", lost, report.missing.size(), report.describe());
+        settle();
+        LossReport still = report.recheck(pacer.fleet());
+        System.out.printf("after settling: %d of those %d messages arrived late, %d never arrived%s%n",
+                report.missing.size() - still.missing.size(), report.missing.size(), still.missing.size(),
+                still.missing.isEmpty() ? "" : ":\n" + still.describe());
     }
 
     /** Returns once every expected delivery arrived, or after {@link #STRAGGLER_WAIT_NANOS}. */

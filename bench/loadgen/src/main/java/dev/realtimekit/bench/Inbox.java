@@ -18,18 +18,20 @@ final class Inbox {
         if (!Payload.parse(frame, parsed)) {
             return false;
         }
-        if (current == null) {
+        // Between windows, a late frame of the last one still marks its bit (for LossReport), counted nowhere.
+        Window target = current != null ? current : window;
+        if (target == null) {
             return true;
         }
         int publisher = parsed.publisher;
-        if (!current.knowsPublisher(publisher)) {
-            return false;
+        if (!target.knowsPublisher(publisher)) {
+            return current == null;
         }
-        if (!current.counts(publisher, parsed.seq)) {
+        if (!target.counts(publisher, parsed.seq)) {
             return true; // sent before this window began: a straggler from warm-up or an earlier step
         }
-        if (window != current) {
-            window = current;
+        if (window != target) {
+            window = target;
             trackers = new SeqTracker[trackers.length];
         }
         if (publisher >= trackers.length) {
@@ -40,7 +42,11 @@ final class Inbox {
             tracker = new SeqTracker(current.firstSeq(publisher));
             trackers[publisher] = tracker;
         }
-        switch (tracker.record(parsed.seq)) {
+        SeqTracker.Outcome outcome = tracker.record(parsed.seq);
+        if (current == null) {
+            return true;
+        }
+        switch (outcome) {
             case DUPLICATE -> current.duplicated.increment();
             case OUT_OF_ORDER -> {
                 current.outOfOrder.increment();
@@ -53,5 +59,18 @@ final class Inbox {
             }
         }
         return true;
+    }
+
+    /**
+     * Reports each sequence number of {@code publisher} in [{@code window}'s first, {@code end}) that this
+     * subscriber has not received (counting late frames that arrived after the window closed).
+     */
+    synchronized void missing(Window of, int publisher, long end, java.util.function.LongConsumer out) {
+        SeqTracker tracker = window == of && publisher < trackers.length ? trackers[publisher] : null;
+        for (long seq = of.firstSeq(publisher); seq < end; seq++) {
+            if (tracker == null || !tracker.seen(seq)) {
+                out.accept(seq);
+            }
+        }
     }
 }

@@ -49,6 +49,16 @@ final class Pacer {
         return window;
     }
 
+    /** The sockets this pacer sends through. */
+    Fleet fleet() {
+        return fleet;
+    }
+
+    /** @return per publisher, the next sequence number it will send: after a window, the end of what it sent */
+    long[] nextSeqs() {
+        return nextSeq.clone();
+    }
+
     /** Due time of message m, in nanoseconds after the phase start. */
     static long dueOffset(long m, double rate) {
         return (long) (m * 1e9 / rate);

@@ -36,6 +36,11 @@ final class SeqTracker {
         return Outcome.IN_ORDER;
     }
 
+    /** @return whether this sequence number (at or above the window's first) was received */
+    boolean seen(long seq) {
+        return seen.get(Math.toIntExact(seq - first));
+    }
+
     long distinct() {
         return distinct;
     }

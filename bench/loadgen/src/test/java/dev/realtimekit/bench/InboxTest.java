@@ -38,6 +38,34 @@ class InboxTest {
     }
 
     @Test
+    void aFrameOfTheLastWindowArrivingAfterItClosedCountsNowhereButIsNoLongerMissing() {
+        Window w = new Window(new long[] {0});
+        w.expected = 3;
+        Inbox a = new Inbox();
+        a.onMessage(frame(0, 0, 0), w, 1);
+        a.onMessage(frame(0, 2, 0), w, 1);
+        java.util.List<Long> missing = new java.util.ArrayList<>();
+        a.missing(w, 0, 3, missing::add);
+        assertEquals(java.util.List.of(1L), missing);
+
+        assertTrue(a.onMessage(frame(0, 1, 0), null, 1)); // after the window: late
+
+        missing.clear();
+        a.missing(w, 0, 3, missing::add);
+        assertEquals(java.util.List.of(), missing);
+        assertEquals(2, w.delivered.sum(), "a late frame is not a delivery of the window");
+        assertEquals(1, w.lost());
+    }
+
+    @Test
+    void aSubscriberThatGotNothingLacksTheWholeWindow() {
+        Window w = new Window(new long[] {4});
+        java.util.List<Long> missing = new java.util.ArrayList<>();
+        new Inbox().missing(w, 0, 7, missing::add);
+        assertEquals(java.util.List.of(4L, 5L, 6L), missing);
+    }
+
+    @Test
     void warmupAndEarlierWindowsDoNotCount() {
         Inbox a = new Inbox();
         assertTrue(a.onMessage(frame(0, 0, 0), null, 5)); // warm-up: parsed, not counted
