@@ -29,6 +29,7 @@ final class IdleWorkload {
             // The same measurement before and after: the difference is what the connections hold.
             long heapBefore = jvm ? Proc.heapUsedKbAfterGc(pid) : -1;
             long rssBefore = Proc.rssKb(pid);
+            ClassHistogram histogramBefore = jvm && o.w4Histogram ? Proc.classHistogram(pid) : null;
             Meter.Sample before = h.meter.sample();
             System.out.printf("W4: opening %d idle sockets (%d topics) to %s, at most %d handshakes in flight ...%n",
                     o.connections, groups, url, Fleet.MAX_IN_FLIGHT);
@@ -36,6 +37,10 @@ final class IdleWorkload {
             Meter.Sample after = h.meter.sample();
             long heapAfter = jvm ? Proc.heapUsedKbAfterGc(pid) : -1;
             long rssAfter = Proc.rssKb(pid);
+            if (histogramBefore != null && fleet.connected() > 0) {
+                System.out.printf("W4: what the server's heap grew by, per connection (top 25 classes):%n%s",
+                        ClassHistogram.describe(Proc.classHistogram(pid).grownSince(histogramBefore, 25), fleet.connected()));
+            }
             if (fleet.connected() == 0) {
                 throw new SetupException("no socket connected: " + Harness.failures(fleet));
             }

@@ -22,13 +22,14 @@ final class Options {
               [--warmup-seconds 10] [--duration-seconds 30]      W1/W2 (W3 warms up for --warmup-seconds too)
               [--step-seconds 10] [--w3-start-rate 200] [--w3-factor 1.5] [--w3-bisect-steps 3] [--w3-max-p99-ms 100]
               [--connections 10000]                W4
+              [--w4-histogram true]               W4: also print which classes grew per connection (jcmd GC.class_histogram)
               [--payload-bytes 64]
               [--client netty|jdk]                WebSocket client library (default netty: less CPU per message)
               [--client-threads 1]                Netty event loop threads""";
 
     private static final Set<String> KNOWN = Set.of("target", "protocol", "urls", "workload", "server-pids",
             "redis-pid", "out", "warmup-seconds", "duration-seconds", "step-seconds", "w3-start-rate", "w3-factor",
-            "w3-bisect-steps", "w3-max-p99-ms", "connections", "payload-bytes", "client", "client-threads");
+            "w3-bisect-steps", "w3-max-p99-ms", "connections", "payload-bytes", "client", "client-threads", "w4-histogram");
 
     final String target;
     final String protocol;
@@ -45,6 +46,7 @@ final class Options {
     final int w3BisectSteps;
     final double w3MaxP99Ms;
     final int connections;
+    final boolean w4Histogram;
     final int payloadBytes;
     final String client;
     final int clientThreads;
@@ -83,6 +85,7 @@ final class Options {
         w3BisectSteps = (int) positive(v, "w3-bisect-steps", 3, true);
         w3MaxP99Ms = positive(v, "w3-max-p99-ms", 100, false);
         connections = (int) positive(v, "connections", 10_000, false);
+        w4Histogram = Boolean.parseBoolean(v.getOrDefault("w4-histogram", "false"));
         payloadBytes = (int) positive(v, "payload-bytes", 64, false);
         client = v.containsKey("client") ? oneOf(v, "client", Set.of("netty", "jdk")) : "netty";
         double threads = positive(v, "client-threads", 1, false);

@@ -125,6 +125,11 @@ final class Proc {
         return found ? used : -1;
     }
 
+    /** @return the live objects by class of a JVM (the histogram collects first) */
+    static ClassHistogram classHistogram(long pid) throws IOException {
+        return ClassHistogram.parse(jcmd(pid, "GC.class_histogram"));
+    }
+
     private static String jcmd(long pid, String command) throws IOException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         String executable = Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd";
