@@ -18,13 +18,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.realtimekit.it.support.ChatFrames;
 import dev.realtimekit.it.support.WsClient;
 import dev.realtimekit.testsupport.Poll;
 import dev.realtimekit.testsupport.RedisProcess;
 
 /**
  * Two Liberty nodes of the sample (started by cluster.sh) sharing a redis-server of the test's own:
- * cross-node delivery, per-topic order, interest-based subscriptions, a Redis restart, many topics.
+ * cross-node delivery, per-topic order, join and leave notices, interest-based subscriptions, a
+ * Redis restart, many topics.
  */
 class ClusterIT {
 
@@ -59,8 +61,14 @@ class ClusterIT {
         return frames.subList(Math.max(0, frames.size() - 3), frames.size());
     }
 
+    /** A client for a test about something else than join and leave notices, which it skips. */
     private static WsClient join(URL node, String topic, String name) throws Exception {
-        return WsClient.connect(node, topic, UUID.randomUUID() + ":" + name);
+        return WsClient.connect(node, topic, UUID.randomUUID() + ":" + name).ignoring(ChatFrames.NOTICES);
+    }
+
+    /** As {@link #join}, with the token given (private topics admit their owner only). */
+    private static WsClient connect(URL node, String topic, String token) throws Exception {
+        return WsClient.connect(node, topic, token).ignoring(ChatFrames.NOTICES);
     }
 
     private static String send(String room, String text) {
@@ -87,6 +95,61 @@ class ClusterIT {
     }
 
     @Test
+    void joinAndLeaveNoticesReachTheOthersOnBothNodesAndNeverTheConnectionItself() throws Exception {
+        // A private topic of the test's own: no other test's clients come or go on it.
+        String owner = UUID.randomUUID().toString();
+        String topic = "private-user-" + owner;
+        try (WsClient aliceOnA = WsClient.connect(nodeA, topic, owner + ":alice");
+                WsClient bobOnB = WsClient.connect(nodeB, topic, owner + ":bob");
+                WsClient elsewhereOnA = join(nodeA, "random", "elsewhere");
+                WsClient elsewhereOnB = join(nodeB, "random", "elsewhere")) {
+            aliceOnA.expect(ChatFrames.joined(topic, "bob"));
+            WsClient carolOnA = WsClient.connect(nodeA, topic, owner + ":carol");
+            WsClient daveOnB = WsClient.connect(nodeB, topic, owner + ":dave");
+            try {
+                // Each joiner's first message waits for its notice, so the others see the notice first.
+                carolOnA.send(send(topic, "carol here"));
+                daveOnB.send(send(topic, "dave here"));
+                for (WsClient other : new WsClient[] {aliceOnA, bobOnB}) {
+                    List<String> frames = other.next(4);
+                    assertTrue(frames.indexOf(ChatFrames.joined(topic, "carol")) >= 0
+                            && frames.indexOf(ChatFrames.joined(topic, "carol")) < frames.indexOf(message(topic, "carol", "carol here")),
+                            "carol's notice, then her message: " + frames);
+                    assertTrue(frames.indexOf(ChatFrames.joined(topic, "dave")) >= 0
+                            && frames.indexOf(ChatFrames.joined(topic, "dave")) < frames.indexOf(message(topic, "dave", "dave here")),
+                            "dave's notice, then his message: " + frames);
+                }
+                // Carol and Dave joined about together: each may or may not have seen the other's notice,
+                // but never their own, and both messages.
+                for (WsClient joiner : new WsClient[] {carolOnA, daveOnB}) {
+                    List<String> frames = joiner.nextUpTo(3, Duration.ofSeconds(2));
+                    String self = joiner == carolOnA ? "carol" : "dave";
+                    String otherOne = joiner == carolOnA ? "dave" : "carol";
+                    assertTrue(frames.contains(message(topic, "carol", "carol here")) && frames.contains(message(topic, "dave", "dave here")),
+                            self + " got both messages: " + frames);
+                    assertTrue(frames.stream().allMatch(frame -> frame.startsWith("{\"type\":\"message\"")
+                            || frame.equals(ChatFrames.joined(topic, otherOne))), self + " never got its own notice: " + frames);
+                    joiner.expectNothingBeforePong();
+                }
+                aliceOnA.expectNothingBeforePong();
+                bobOnB.expectNothingBeforePong();
+            } finally {
+                carolOnA.close();
+            }
+            for (WsClient other : new WsClient[] {aliceOnA, bobOnB, daveOnB}) {
+                other.expect(ChatFrames.left(topic, "carol"));
+            }
+            daveOnB.close();
+            aliceOnA.expect(ChatFrames.left(topic, "dave"));
+            bobOnB.expect(ChatFrames.left(topic, "dave"));
+            aliceOnA.expectNothingBeforePong();
+            bobOnB.expectNothingBeforePong();
+            elsewhereOnA.expectNothingBeforePong();
+            elsewhereOnB.expectNothingBeforePong();
+        }
+    }
+
+    @Test
     void concurrentSendersOnBothNodesAreSeenInTheSameOrderEverywhere() throws Exception {
         String topic = "private-user-" + UUID.randomUUID();
         // A private topic admits one user only: all clients use that user's token.
@@ -94,10 +157,10 @@ class ClusterIT {
         int senders = 4;
         int perSender = 100;
         List<WsClient> clients = new ArrayList<>();
-        try (WsClient watcherA = WsClient.connect(nodeA, topic, token); WsClient watcherB = WsClient.connect(nodeB, topic, token)) {
+        try (WsClient watcherA = connect(nodeA, topic, token); WsClient watcherB = connect(nodeB, topic, token)) {
             // Everyone is subscribed before anyone sends, so every client sees every message.
             for (int s = 0; s < senders; s++) {
-                WsClient client = WsClient.connect(s % 2 == 0 ? nodeA : nodeB, topic, token);
+                WsClient client = connect(s % 2 == 0 ? nodeA : nodeB, topic, token);
                 clients.add(client);
                 client.expectNothingBeforePong();
             }
@@ -149,7 +212,7 @@ class ClusterIT {
             // A fresh topic each time: the node subscribes it for this very connection.
             String owner = UUID.randomUUID().toString();
             String topic = "private-user-" + owner;
-            try (WsClient eager = WsClient.connect(i % 2 == 0 ? nodeA : nodeB, topic, owner + ":eager")) {
+            try (WsClient eager = connect(i % 2 == 0 ? nodeA : nodeB, topic, owner + ":eager")) {
                 eager.send(send(topic, "first"));
                 eager.expect(message(topic, "eager", "first"));
             }
@@ -160,11 +223,11 @@ class ClusterIT {
     void aClientIsSubscribedOnEveryNodeOnceItsSocketIsOpen() throws Exception {
         String owner = UUID.randomUUID().toString();
         String topic = "private-user-" + owner;
-        try (WsClient sender = WsClient.connect(nodeA, topic, owner + ":sender")) {
+        try (WsClient sender = connect(nodeA, topic, owner + ":sender")) {
             for (int i = 0; i < 20; i++) {
                 // Node B has no other subscriber of the topic: it subscribes for this connection (again,
                 // right after the previous one left), before the handshake completes.
-                try (WsClient joiner = WsClient.connect(nodeB, topic, owner + ":joiner")) {
+                try (WsClient joiner = connect(nodeB, topic, owner + ":joiner")) {
                     sender.send(send(topic, "welcome " + i));
                     joiner.expect(message(topic, "sender", "welcome " + i));
                     sender.expect(message(topic, "sender", "welcome " + i));
@@ -179,11 +242,11 @@ class ClusterIT {
         String topic = "private-user-" + owner;
         String channel = CHANNEL_PREFIX + topic;
         assertEquals(0, redis.numsub(channel));
-        WsClient onA = WsClient.connect(nodeA, topic, owner + ":one");
+        WsClient onA = connect(nodeA, topic, owner + ":one");
         onA.expectNothingBeforePong();
         assertEquals(1, redis.numsub(channel), "node A subscribed when its first subscriber arrived");
-        WsClient secondOnA = WsClient.connect(nodeA, topic, owner + ":one");
-        WsClient onB = WsClient.connect(nodeB, topic, owner + ":one");
+        WsClient secondOnA = connect(nodeA, topic, owner + ":one");
+        WsClient onB = connect(nodeB, topic, owner + ":one");
         onB.expectNothingBeforePong();
         secondOnA.expectNothingBeforePong();
         assertEquals(2, redis.numsub(channel), "one subscription per node, not per connection");
@@ -241,7 +304,7 @@ class ClusterIT {
             for (int i = 0; i < topics; i++) {
                 String owner = UUID.randomUUID().toString();
                 owners.add(owner);
-                clients.add(WsClient.connect(nodeA, "private-user-" + owner, owner + ":many"));
+                clients.add(connect(nodeA, "private-user-" + owner, owner + ":many"));
             }
             assertTrue(redis.channels(CHANNEL_PREFIX + "private-user-*").size() >= topics);
             for (int i = 0; i < topics; i += 97) {
