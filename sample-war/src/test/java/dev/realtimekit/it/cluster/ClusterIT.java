@@ -1,9 +1,12 @@
 package dev.realtimekit.it.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.realtimekit.it.support.ChatApiClient;
 import dev.realtimekit.it.support.ChatFrames;
 import dev.realtimekit.it.support.WsClient;
 import dev.realtimekit.testsupport.Poll;
@@ -25,8 +29,8 @@ import dev.realtimekit.testsupport.RedisProcess;
 
 /**
  * Two Liberty nodes of the sample (started by cluster.sh) sharing a redis-server of the test's own:
- * cross-node delivery, per-topic order, join and leave notices, interest-based subscriptions, a
- * Redis restart, many topics.
+ * cross-node delivery, per-topic order, join and leave notices, REST announcements, interest-based
+ * subscriptions, a Redis restart, many topics.
  */
 class ClusterIT {
 
@@ -146,6 +150,48 @@ class ClusterIT {
             bobOnB.expectNothingBeforePong();
             elsewhereOnA.expectNothingBeforePong();
             elsewhereOnB.expectNothingBeforePong();
+        }
+    }
+
+    @Test
+    void anAnnouncementThroughOneNodeReachesTheRoomOnBothNodesAndNoOtherRoom() throws Exception {
+        String owner = UUID.randomUUID().toString();
+        String topic = "private-user-" + owner;
+        try (WsClient onA = connect(nodeA, topic, owner + ":alice"); WsClient onB = connect(nodeB, topic, owner + ":bob");
+                WsClient randomOnA = join(nodeA, "random", "carol"); WsClient randomOnB = join(nodeB, "random", "dave")) {
+            HttpResponse<String> accepted = ChatApiClient.announce(nodeA, topic, owner + ":admin", "to both nodes");
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            onA.expect(message(topic, "system", "to both nodes"));
+            onB.expect(message(topic, "system", "to both nodes"));
+            // And the other way round, through node B.
+            assertEquals(202, ChatApiClient.announce(nodeB, topic, owner + ":admin", "and back").statusCode());
+            onA.expect(message(topic, "system", "and back"));
+            onB.expect(message(topic, "system", "and back"));
+            randomOnA.expectNothingBeforePong();
+            randomOnB.expectNothingBeforePong();
+            onA.expectNothingBeforePong();
+            onB.expectNothingBeforePong();
+        }
+    }
+
+    @Test
+    void anAnnouncementWithoutAValidTokenIs401AndReachesNobodyOnEitherNode() throws Exception {
+        String owner = UUID.randomUUID().toString();
+        String topic = "private-user-" + owner;
+        try (WsClient onA = connect(nodeA, topic, owner + ":alice"); WsClient onB = connect(nodeB, topic, owner + ":bob")) {
+            URI announcements = ChatApiClient.announcements(nodeA, topic);
+            for (String authorization : new String[] {null, "Bearer not-a-token"}) {
+                HttpResponse<String> refused = ChatApiClient.post(announcements, authorization, "application/json", "{\"text\":\"sneaky\"}");
+                assertEquals(401, refused.statusCode(), refused.body());
+                assertEquals("Unauthorized", refused.body());
+                assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), refused.headers().toString());
+            }
+            // Nothing for a while, then the marker is the first frame on both nodes: nothing came before it.
+            assertNull(onA.nextWithin(Duration.ofMillis(500)));
+            assertNull(onB.nextWithin(Duration.ofMillis(100)));
+            assertEquals(202, ChatApiClient.announce(nodeA, topic, owner + ":admin", "marker").statusCode());
+            assertEquals(message(topic, "system", "marker"), onA.next());
+            assertEquals(message(topic, "system", "marker"), onB.next());
         }
     }
 
@@ -270,6 +316,9 @@ class ClusterIT {
             alice.expect("{\"type\":\"error\",\"message\":\"Failed to broadcast event\"}");
             bob.send(send("random", "during"));
             bob.expect("{\"type\":\"error\",\"message\":\"Failed to broadcast event\"}");
+            HttpResponse<String> unavailable = ChatApiClient.announce(nodeA, "random", UUID.randomUUID() + ":admin", "during");
+            assertEquals(503, unavailable.statusCode(), "an announcement the bus cannot take: " + unavailable.body());
+            assertEquals("Service Unavailable", unavailable.body());
 
             redis.restart();
             long restarted = System.nanoTime();
