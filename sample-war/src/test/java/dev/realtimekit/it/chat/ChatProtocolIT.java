@@ -200,6 +200,8 @@ class ChatProtocolIT {
         java.net.http.HttpResponse<String> page = WsClient.get(base.toURI());
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("new WebSocket(url)"), "the page talks to the endpoint");
+        assertTrue(page.body().contains("type: 'subscribe'") && page.body().contains("frame.type === 'event'"),
+                "the page follows a second room and shows its wrapped events");
         assertTrue(base.getPath().equals("/chat/") || base.getPath().equals("/chat"), "context root /chat: " + base);
     }
 
