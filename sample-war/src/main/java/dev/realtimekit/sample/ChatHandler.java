@@ -3,6 +3,7 @@ package dev.realtimekit.sample;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +12,15 @@ import dev.realtimekit.ConnectionContext;
 import dev.realtimekit.HandlerException;
 import dev.realtimekit.MessageHandler;
 
-/** The chat: pings are answered directly, chat lines are broadcast to the room. */
+/**
+ * The chat: pings are answered directly, chat lines are broadcast to the room, and everyone else in
+ * the room is told when a connection joins or leaves it.
+ *
+ * <p>Join and leave notices are about the connection's path topic only: following another room with a
+ * {@code subscribe} frame announces nothing. They are per connection (a user with two tabs in a room
+ * joins twice) and best effort: a notice the bus cannot take (Redis down) is logged at FINE and the
+ * connection carries on.
+ */
 @ApplicationScoped
 public class ChatHandler implements MessageHandler<ClientMessage, ServerEvent, ChatUser> {
 
@@ -20,7 +29,8 @@ public class ChatHandler implements MessageHandler<ClientMessage, ServerEvent, C
     @Override
     public CompletionStage<Void> onConnect(ConnectionContext<ChatUser> ctx) {
         LOG.fine(() -> ctx.userId().name() + " joined " + ctx.topic());
-        return CompletableFuture.completedFuture(null);
+        // The client's messages wait for this stage: the others see "joined" before anything it says.
+        return notice(ctx, new ServerEvent.Joined(ctx.topic(), ctx.userId().name()));
     }
 
     @Override
@@ -50,6 +60,14 @@ public class ChatHandler implements MessageHandler<ClientMessage, ServerEvent, C
     @Override
     public CompletionStage<Void> onDisconnect(ConnectionContext<ChatUser> ctx) {
         LOG.fine(() -> ctx.userId().name() + " left " + ctx.topic());
-        return CompletableFuture.completedFuture(null);
+        return notice(ctx, new ServerEvent.Left(ctx.topic(), ctx.userId().name()));
+    }
+
+    /** Tells everyone on the connection's topic but the connection itself; a failure is no failure of the connection. */
+    private static CompletionStage<Void> notice(ConnectionContext<ChatUser> ctx, ServerEvent notice) {
+        return ctx.broadcastToOthers(notice).exceptionally(failure -> {
+            LOG.log(Level.FINE, failure, () -> "Could not publish a " + notice.getClass().getSimpleName() + " notice on " + ctx.topic());
+            return null;
+        });
     }
 }

@@ -2,7 +2,10 @@ package dev.realtimekit.bench;
 
 import java.net.URI;
 
-/** The sample chat's protocol (also the baseline's): token in the query, JSON frames {"type":"send"|"message"|"error"}. */
+/**
+ * The sample chat's protocol (also the baseline's): token in the query, JSON frames
+ * {"type":"send"|"message"|"error"}; the sample's {"type":"joined"|"left"} notices are ignored.
+ */
 final class KitProtocol implements Protocol {
 
     @Override
@@ -23,6 +26,9 @@ final class KitProtocol implements Protocol {
         }
         if (frame.contains("\"type\":\"error\"")) {
             return Kind.ERROR;
+        }
+        if (frame.contains("\"type\":\"joined\"") || frame.contains("\"type\":\"left\"")) {
+            return Kind.IGNORED; // the sample's join and leave notices (the baseline sends none): no delivery, no error
         }
         return Kind.UNEXPECTED;
     }

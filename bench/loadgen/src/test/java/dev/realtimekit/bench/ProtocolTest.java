@@ -15,6 +15,9 @@ class ProtocolTest {
         assertEquals(Protocol.Kind.MESSAGE, kit.classify("{\"type\":\"message\",\"room\":\"t\",\"user\":\"u\",\"text\":\"1.2.3.\"}"));
         assertEquals(Protocol.Kind.ERROR, kit.classify("{\"type\":\"error\",\"message\":\"Too many pending messages\"}"));
         assertEquals(Protocol.Kind.UNEXPECTED, kit.classify("{\"type\":\"pong\"}"));
+        // The sample's notices when another connection joins or leaves the topic: neither deliveries nor errors.
+        assertEquals(Protocol.Kind.IGNORED, kit.classify("{\"type\":\"joined\",\"room\":\"t\",\"user\":\"u7\"}"));
+        assertEquals(Protocol.Kind.IGNORED, kit.classify("{\"type\":\"left\",\"room\":\"t\",\"user\":\"u7\"}"));
     }
 
     @Test

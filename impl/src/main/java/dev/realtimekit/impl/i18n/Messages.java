@@ -157,6 +157,11 @@ public final class Messages {
                 + " realtime.send-window-bytes=0 writes every frame asynchronously instead.");
     }
 
+    public static void closeNeverReported(String sessionId) {
+        LOG.warning(() -> "RTK0117W: Session " + sessionId + " was closed by the kit a whole heartbeat ago and the container"
+                + " has not reported the close (a Liberty fault after a failed write): the connection is given up.");
+    }
+
     public static void redisUnreachable(String bus, Throwable failure) {
         LOG.warning(() -> "RTK0200W: " + bus + " is unreachable (" + failure + "); broadcasts fail with"
                 + " \"Failed to broadcast event\" until it is back. Logged once per outage.");

@@ -81,6 +81,8 @@ final class SessionOutbound implements Outbound {
     /** When the last keep-alive ping was queued; meaningful once {@link #pinged} is set. One heartbeat at a time. */
     private volatile long pingedNanos;
     private volatile boolean pinged;
+    /** Set by the first heartbeat that found the session closed or closing but not yet reported closed by the container. */
+    private volatile boolean closeUnreported;
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
     /** Frames queued or being written; whoever raises it from 0 becomes the writer. */
     private final AtomicInteger size = new AtomicInteger();
@@ -115,7 +117,9 @@ final class SessionOutbound implements Outbound {
      * Gives up on the connection when a blocking write has been stuck for longer than the send timeout
      * (see {@link BlockingWrites}): logs it and runs {@code whenGone}. Then, with {@code ping}, closes
      * the connection (1001) when nothing arrived from the client since the previous call's ping, and
-     * runs {@code whenGone}, or else pings it. Called by one heartbeat thread at a fixed interval.
+     * runs {@code whenGone}, or else pings it. A session the kit closed (or began to close) whose
+     * close the container still has not reported at the next call is given up too ({@code whenGone}).
+     * Called by one heartbeat thread at a fixed interval.
      *
      * @return false once the connection is closed or given up: no further heartbeats are needed
      */
@@ -128,7 +132,17 @@ final class SessionOutbound implements Outbound {
             return false;
         }
         if (closed || !accepting.get()) {
-            return false;
+            // Closed or closing, and the container has not reported the close yet (its onClose takes the
+            // session off the heartbeat): it normally does within moments. Liberty 25 may never report
+            // it when its own close after a failed write fails in its TCP channel; the connection is
+            // given up one heartbeat later, so that it does not stay registered for ever.
+            if (closeUnreported) {
+                Messages.closeNeverReported(session.getId());
+                whenGone.run();
+                return false;
+            }
+            closeUnreported = true;
+            return true;
         }
         if (!ping) {
             return true;

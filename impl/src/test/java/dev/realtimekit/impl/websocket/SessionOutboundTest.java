@@ -160,6 +160,27 @@ class SessionOutboundTest {
         assertEquals(1, unanswered.get());
     }
 
+    /**
+     * After a failed write the kit closes the session and waits for the container to report the close;
+     * Liberty 25 sometimes never does (its own close fails in its TCP channel, FFDC "Number of bytes
+     * requested: -1"), which left connections registered for ever (ClosingClientsIT with the sample's
+     * join/leave notices). The heartbeat gives such a connection up one beat later.
+     */
+    @Test
+    void aSessionClosedAfterAFailedWriteWhoseCloseTheContainerNeverReportsIsGivenUpAtTheNextHeartbeat() {
+        SessionOutbound out = outbound(8);
+        java.util.concurrent.atomic.AtomicInteger gone = new java.util.concurrent.atomic.AtomicInteger();
+        assertTrue(out.offer("a"));
+        fake.failWrite(new IOException("broken pipe"));
+        assertEquals(1, fake.closes().size(), "the kit closed the session");
+
+        assertTrue(out.heartbeat(System.nanoTime(), true, gone::incrementAndGet), "the container may still report it");
+        assertEquals(0, gone.get());
+        assertFalse(out.heartbeat(System.nanoTime(), true, gone::incrementAndGet), "a whole beat without the container's report");
+        assertEquals(1, gone.get(), "given up");
+        assertEquals(0, fake.pings().size(), "a closed session is not pinged");
+    }
+
     @Test
     void aClientThatAnswersTheHeartbeatPingStaysOpen() {
         SessionOutbound out = outbound(8);

@@ -14,6 +14,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.realtimekit.it.support.ChatFrames;
 import dev.realtimekit.it.support.Deployments;
 import dev.realtimekit.it.support.WsClient;
 
@@ -33,8 +34,79 @@ class ChatProtocolIT {
     @ArquillianResource
     URL base;
 
+    /** A client for a test about something else than join and leave notices, which it skips. */
     private WsClient join(String topic, String name) throws Exception {
-        return WsClient.connect(base, topic, UUID.randomUUID() + ":" + name);
+        return WsClient.connect(base, topic, UUID.randomUUID() + ":" + name).ignoring(ChatFrames.NOTICES);
+    }
+
+    /**
+     * A client for a test about notices: it sees those about {@code ours} (names unique to the test),
+     * not those of earlier tests' clients that may still be leaving the shared rooms.
+     */
+    private WsClient joinSeeing(String topic, String name, String... ours) throws Exception {
+        return WsClient.connect(base, topic, UUID.randomUUID() + ":" + name).ignoring(ChatFrames.noticesExcept(ours));
+    }
+
+    private static String unique(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void aJoinAndALeaveAreAnnouncedToTheOthersInTheRoomAndNeverToTheConnectionItself() throws Exception {
+        String alice = unique("alice");
+        String bob = unique("bob");
+        String carol = unique("carol");
+        try (WsClient aliceClient = joinSeeing("general", alice, alice, bob, carol);
+                WsClient carolClient = joinSeeing("random", carol, alice, bob, carol)) {
+            WsClient bobClient = joinSeeing("general", bob, alice, bob, carol);
+            try {
+                // Bob's first message waits for his notice: Alice sees him join before she hears him.
+                bobClient.send(ChatFrames.send("general", "hi"));
+                aliceClient.expect(ChatFrames.joined("general", bob));
+                aliceClient.expect(ChatFrames.message("general", bob, "hi"));
+                bobClient.expect(ChatFrames.message("general", bob, "hi"));
+                // Bob got neither his own notice nor one about Alice, who was there before him.
+                bobClient.expectNothingBeforePong();
+                carolClient.expectNothingBeforePong();
+            } finally {
+                bobClient.close();
+            }
+            aliceClient.expect(ChatFrames.left("general", bob));
+            aliceClient.expectNothingBeforePong();
+            carolClient.expectNothingBeforePong();
+        }
+    }
+
+    @Test
+    void aSecondRoomIsFollowedOverTheSameConnectionWithItsEventsWrappedAndItsNoticesToo() throws Exception {
+        String alice = unique("alice");
+        String bob = unique("bob");
+        String carol = unique("carol");
+        try (WsClient bobClient = joinSeeing("random", bob, alice, bob, carol);
+                WsClient aliceClient = joinSeeing("general", alice, alice, bob, carol)) {
+            aliceClient.send("{\"type\":\"subscribe\",\"topic\":\"random\"}");
+            aliceClient.expect("{\"type\":\"subscribed\",\"topic\":\"random\"}");
+            // Following a room announces nothing: notices are about a connection's own room.
+            bobClient.expectNothingBeforePong();
+            try (WsClient carolClient = joinSeeing("random", carol, alice, bob, carol)) {
+                bobClient.expect(ChatFrames.joined("random", carol));
+                aliceClient.expect(ChatFrames.wrapped("random", ChatFrames.joined("random", carol)));
+                carolClient.send(ChatFrames.send("random", "over here"));
+                carolClient.expect(ChatFrames.message("random", carol, "over here"));
+                bobClient.expect(ChatFrames.message("random", carol, "over here"));
+                aliceClient.expect(ChatFrames.wrapped("random", ChatFrames.message("random", carol, "over here")));
+                // The path topic's events stay bare.
+                aliceClient.send(ChatFrames.send("general", "at home"));
+                aliceClient.expect(ChatFrames.message("general", alice, "at home"));
+                bobClient.expectNothingBeforePong();
+                carolClient.expectNothingBeforePong();
+            }
+            bobClient.expect(ChatFrames.left("random", carol));
+            aliceClient.expect(ChatFrames.wrapped("random", ChatFrames.left("random", carol)));
+            aliceClient.send("{\"type\":\"unsubscribe\",\"topic\":\"random\"}");
+            aliceClient.expect("{\"type\":\"unsubscribed\",\"topic\":\"random\"}");
+            bobClient.expectNothingBeforePong();
+        }
     }
 
     @Test
@@ -128,6 +200,8 @@ class ChatProtocolIT {
         java.net.http.HttpResponse<String> page = WsClient.get(base.toURI());
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("new WebSocket(url)"), "the page talks to the endpoint");
+        assertTrue(page.body().contains("type: 'subscribe'") && page.body().contains("frame.type === 'event'"),
+                "the page follows a second room and shows its wrapped events");
         assertTrue(base.getPath().equals("/chat/") || base.getPath().equals("/chat"), "context root /chat: " + base);
     }
 

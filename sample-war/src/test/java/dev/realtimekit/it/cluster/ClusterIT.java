@@ -1,9 +1,12 @@
 package dev.realtimekit.it.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +21,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.realtimekit.it.support.ChatApiClient;
+import dev.realtimekit.it.support.ChatFrames;
 import dev.realtimekit.it.support.WsClient;
 import dev.realtimekit.testsupport.Poll;
 import dev.realtimekit.testsupport.RedisProcess;
 
 /**
  * Two Liberty nodes of the sample (started by cluster.sh) sharing a redis-server of the test's own:
- * cross-node delivery, per-topic order, interest-based subscriptions, a Redis restart, many topics.
+ * cross-node delivery, per-topic order, join and leave notices, REST announcements, interest-based
+ * subscriptions, a Redis restart, many topics.
  */
 class ClusterIT {
 
@@ -59,8 +65,14 @@ class ClusterIT {
         return frames.subList(Math.max(0, frames.size() - 3), frames.size());
     }
 
+    /** A client for a test about something else than join and leave notices, which it skips. */
     private static WsClient join(URL node, String topic, String name) throws Exception {
-        return WsClient.connect(node, topic, UUID.randomUUID() + ":" + name);
+        return WsClient.connect(node, topic, UUID.randomUUID() + ":" + name).ignoring(ChatFrames.NOTICES);
+    }
+
+    /** As {@link #join}, with the token given (private topics admit their owner only). */
+    private static WsClient connect(URL node, String topic, String token) throws Exception {
+        return WsClient.connect(node, topic, token).ignoring(ChatFrames.NOTICES);
     }
 
     private static String send(String room, String text) {
@@ -87,6 +99,103 @@ class ClusterIT {
     }
 
     @Test
+    void joinAndLeaveNoticesReachTheOthersOnBothNodesAndNeverTheConnectionItself() throws Exception {
+        // A private topic of the test's own: no other test's clients come or go on it.
+        String owner = UUID.randomUUID().toString();
+        String topic = "private-user-" + owner;
+        try (WsClient aliceOnA = WsClient.connect(nodeA, topic, owner + ":alice");
+                WsClient bobOnB = WsClient.connect(nodeB, topic, owner + ":bob");
+                WsClient elsewhereOnA = join(nodeA, "random", "elsewhere");
+                WsClient elsewhereOnB = join(nodeB, "random", "elsewhere")) {
+            aliceOnA.expect(ChatFrames.joined(topic, "bob"));
+            WsClient carolOnA = WsClient.connect(nodeA, topic, owner + ":carol");
+            WsClient daveOnB = WsClient.connect(nodeB, topic, owner + ":dave");
+            try {
+                // Each joiner's first message waits for its notice, so the others see the notice first.
+                carolOnA.send(send(topic, "carol here"));
+                daveOnB.send(send(topic, "dave here"));
+                for (WsClient other : new WsClient[] {aliceOnA, bobOnB}) {
+                    List<String> frames = other.next(4);
+                    assertTrue(frames.indexOf(ChatFrames.joined(topic, "carol")) >= 0
+                            && frames.indexOf(ChatFrames.joined(topic, "carol")) < frames.indexOf(message(topic, "carol", "carol here")),
+                            "carol's notice, then her message: " + frames);
+                    assertTrue(frames.indexOf(ChatFrames.joined(topic, "dave")) >= 0
+                            && frames.indexOf(ChatFrames.joined(topic, "dave")) < frames.indexOf(message(topic, "dave", "dave here")),
+                            "dave's notice, then his message: " + frames);
+                }
+                // Carol and Dave joined about together: each may or may not have seen the other's notice,
+                // but never their own, and both messages.
+                for (WsClient joiner : new WsClient[] {carolOnA, daveOnB}) {
+                    List<String> frames = joiner.nextUpTo(3, Duration.ofSeconds(2));
+                    String self = joiner == carolOnA ? "carol" : "dave";
+                    String otherOne = joiner == carolOnA ? "dave" : "carol";
+                    assertTrue(frames.contains(message(topic, "carol", "carol here")) && frames.contains(message(topic, "dave", "dave here")),
+                            self + " got both messages: " + frames);
+                    assertTrue(frames.stream().allMatch(frame -> frame.startsWith("{\"type\":\"message\"")
+                            || frame.equals(ChatFrames.joined(topic, otherOne))), self + " never got its own notice: " + frames);
+                    joiner.expectNothingBeforePong();
+                }
+                aliceOnA.expectNothingBeforePong();
+                bobOnB.expectNothingBeforePong();
+            } finally {
+                carolOnA.close();
+            }
+            for (WsClient other : new WsClient[] {aliceOnA, bobOnB, daveOnB}) {
+                other.expect(ChatFrames.left(topic, "carol"));
+            }
+            daveOnB.close();
+            aliceOnA.expect(ChatFrames.left(topic, "dave"));
+            bobOnB.expect(ChatFrames.left(topic, "dave"));
+            aliceOnA.expectNothingBeforePong();
+            bobOnB.expectNothingBeforePong();
+            elsewhereOnA.expectNothingBeforePong();
+            elsewhereOnB.expectNothingBeforePong();
+        }
+    }
+
+    @Test
+    void anAnnouncementThroughOneNodeReachesTheRoomOnBothNodesAndNoOtherRoom() throws Exception {
+        String owner = UUID.randomUUID().toString();
+        String topic = "private-user-" + owner;
+        try (WsClient onA = connect(nodeA, topic, owner + ":alice"); WsClient onB = connect(nodeB, topic, owner + ":bob");
+                WsClient randomOnA = join(nodeA, "random", "carol"); WsClient randomOnB = join(nodeB, "random", "dave")) {
+            HttpResponse<String> accepted = ChatApiClient.announce(nodeA, topic, owner + ":admin", "to both nodes");
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            onA.expect(message(topic, "system", "to both nodes"));
+            onB.expect(message(topic, "system", "to both nodes"));
+            // And the other way round, through node B.
+            assertEquals(202, ChatApiClient.announce(nodeB, topic, owner + ":admin", "and back").statusCode());
+            onA.expect(message(topic, "system", "and back"));
+            onB.expect(message(topic, "system", "and back"));
+            randomOnA.expectNothingBeforePong();
+            randomOnB.expectNothingBeforePong();
+            onA.expectNothingBeforePong();
+            onB.expectNothingBeforePong();
+        }
+    }
+
+    @Test
+    void anAnnouncementWithoutAValidTokenIs401AndReachesNobodyOnEitherNode() throws Exception {
+        String owner = UUID.randomUUID().toString();
+        String topic = "private-user-" + owner;
+        try (WsClient onA = connect(nodeA, topic, owner + ":alice"); WsClient onB = connect(nodeB, topic, owner + ":bob")) {
+            URI announcements = ChatApiClient.announcements(nodeA, topic);
+            for (String authorization : new String[] {null, "Bearer not-a-token"}) {
+                HttpResponse<String> refused = ChatApiClient.post(announcements, authorization, "application/json", "{\"text\":\"sneaky\"}");
+                assertEquals(401, refused.statusCode(), refused.body());
+                assertEquals("Unauthorized", refused.body());
+                assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), refused.headers().toString());
+            }
+            // Nothing for a while, then the marker is the first frame on both nodes: nothing came before it.
+            assertNull(onA.nextWithin(Duration.ofMillis(500)));
+            assertNull(onB.nextWithin(Duration.ofMillis(100)));
+            assertEquals(202, ChatApiClient.announce(nodeA, topic, owner + ":admin", "marker").statusCode());
+            assertEquals(message(topic, "system", "marker"), onA.next());
+            assertEquals(message(topic, "system", "marker"), onB.next());
+        }
+    }
+
+    @Test
     void concurrentSendersOnBothNodesAreSeenInTheSameOrderEverywhere() throws Exception {
         String topic = "private-user-" + UUID.randomUUID();
         // A private topic admits one user only: all clients use that user's token.
@@ -94,10 +203,10 @@ class ClusterIT {
         int senders = 4;
         int perSender = 100;
         List<WsClient> clients = new ArrayList<>();
-        try (WsClient watcherA = WsClient.connect(nodeA, topic, token); WsClient watcherB = WsClient.connect(nodeB, topic, token)) {
+        try (WsClient watcherA = connect(nodeA, topic, token); WsClient watcherB = connect(nodeB, topic, token)) {
             // Everyone is subscribed before anyone sends, so every client sees every message.
             for (int s = 0; s < senders; s++) {
-                WsClient client = WsClient.connect(s % 2 == 0 ? nodeA : nodeB, topic, token);
+                WsClient client = connect(s % 2 == 0 ? nodeA : nodeB, topic, token);
                 clients.add(client);
                 client.expectNothingBeforePong();
             }
@@ -149,7 +258,7 @@ class ClusterIT {
             // A fresh topic each time: the node subscribes it for this very connection.
             String owner = UUID.randomUUID().toString();
             String topic = "private-user-" + owner;
-            try (WsClient eager = WsClient.connect(i % 2 == 0 ? nodeA : nodeB, topic, owner + ":eager")) {
+            try (WsClient eager = connect(i % 2 == 0 ? nodeA : nodeB, topic, owner + ":eager")) {
                 eager.send(send(topic, "first"));
                 eager.expect(message(topic, "eager", "first"));
             }
@@ -160,11 +269,11 @@ class ClusterIT {
     void aClientIsSubscribedOnEveryNodeOnceItsSocketIsOpen() throws Exception {
         String owner = UUID.randomUUID().toString();
         String topic = "private-user-" + owner;
-        try (WsClient sender = WsClient.connect(nodeA, topic, owner + ":sender")) {
+        try (WsClient sender = connect(nodeA, topic, owner + ":sender")) {
             for (int i = 0; i < 20; i++) {
                 // Node B has no other subscriber of the topic: it subscribes for this connection (again,
                 // right after the previous one left), before the handshake completes.
-                try (WsClient joiner = WsClient.connect(nodeB, topic, owner + ":joiner")) {
+                try (WsClient joiner = connect(nodeB, topic, owner + ":joiner")) {
                     sender.send(send(topic, "welcome " + i));
                     joiner.expect(message(topic, "sender", "welcome " + i));
                     sender.expect(message(topic, "sender", "welcome " + i));
@@ -179,11 +288,11 @@ class ClusterIT {
         String topic = "private-user-" + owner;
         String channel = CHANNEL_PREFIX + topic;
         assertEquals(0, redis.numsub(channel));
-        WsClient onA = WsClient.connect(nodeA, topic, owner + ":one");
+        WsClient onA = connect(nodeA, topic, owner + ":one");
         onA.expectNothingBeforePong();
         assertEquals(1, redis.numsub(channel), "node A subscribed when its first subscriber arrived");
-        WsClient secondOnA = WsClient.connect(nodeA, topic, owner + ":one");
-        WsClient onB = WsClient.connect(nodeB, topic, owner + ":one");
+        WsClient secondOnA = connect(nodeA, topic, owner + ":one");
+        WsClient onB = connect(nodeB, topic, owner + ":one");
         onB.expectNothingBeforePong();
         secondOnA.expectNothingBeforePong();
         assertEquals(2, redis.numsub(channel), "one subscription per node, not per connection");
@@ -207,6 +316,9 @@ class ClusterIT {
             alice.expect("{\"type\":\"error\",\"message\":\"Failed to broadcast event\"}");
             bob.send(send("random", "during"));
             bob.expect("{\"type\":\"error\",\"message\":\"Failed to broadcast event\"}");
+            HttpResponse<String> unavailable = ChatApiClient.announce(nodeA, "random", UUID.randomUUID() + ":admin", "during");
+            assertEquals(503, unavailable.statusCode(), "an announcement the bus cannot take: " + unavailable.body());
+            assertEquals("Service Unavailable", unavailable.body());
 
             redis.restart();
             long restarted = System.nanoTime();
@@ -241,7 +353,7 @@ class ClusterIT {
             for (int i = 0; i < topics; i++) {
                 String owner = UUID.randomUUID().toString();
                 owners.add(owner);
-                clients.add(WsClient.connect(nodeA, "private-user-" + owner, owner + ":many"));
+                clients.add(connect(nodeA, "private-user-" + owner, owner + ":many"));
             }
             assertTrue(redis.channels(CHANNEL_PREFIX + "private-user-*").size() >= topics);
             for (int i = 0; i < topics; i += 97) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.realtimekit.it.support.ChatFrames;
 import dev.realtimekit.it.support.WsClient;
 import dev.realtimekit.testsupport.RedisClusterProcess;
 import dev.realtimekit.testsupport.RedisProcess;
@@ -40,9 +41,9 @@ class ShardedClusterIT {
 
     @Test
     void broadcastsCrossNodesOverShardChannels() throws Exception {
-        try (WsClient alice = WsClient.connect(cluster.node(0), "general", UUID.randomUUID() + ":alice");
-                WsClient bob = WsClient.connect(cluster.node(1), "general", UUID.randomUUID() + ":bob");
-                WsClient carol = WsClient.connect(cluster.node(1), "random", UUID.randomUUID() + ":carol")) {
+        try (WsClient alice = WsClient.connect(cluster.node(0), "general", UUID.randomUUID() + ":alice").ignoring(ChatFrames.NOTICES);
+                WsClient bob = WsClient.connect(cluster.node(1), "general", UUID.randomUUID() + ":bob").ignoring(ChatFrames.NOTICES);
+                WsClient carol = WsClient.connect(cluster.node(1), "random", UUID.randomUUID() + ":carol").ignoring(ChatFrames.NOTICES)) {
             alice.send("{\"type\":\"send\",\"room\":\"general\",\"text\":\"sharded\"}");
             String expected = "{\"type\":\"message\",\"room\":\"general\",\"user\":\"alice\",\"text\":\"sharded\"}";
             alice.expect(expected);

@@ -17,6 +17,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.realtimekit.it.support.ChatFrames;
 import dev.realtimekit.it.support.Deployments;
 import dev.realtimekit.it.support.StalledClient;
 import dev.realtimekit.it.support.WsClient;
@@ -50,9 +51,9 @@ class DeliveryIT {
         String topic = "private-user-" + UUID.randomUUID();
         String owner = topic.substring("private-user-".length());
         List<WsClient> subscribers = new ArrayList<>();
-        try (WsClient publisher = WsClient.connect(base, topic, owner + ":publisher")) {
+        try (WsClient publisher = WsClient.connect(base, topic, owner + ":publisher").ignoring(ChatFrames.NOTICES)) {
             for (int i = 0; i < 4; i++) {
-                subscribers.add(WsClient.connect(base, topic, owner + ":s" + i));
+                subscribers.add(WsClient.connect(base, topic, owner + ":s" + i).ignoring(ChatFrames.NOTICES));
             }
             int messages = 400;
             String padding = "x".repeat(2_000);
@@ -81,7 +82,7 @@ class DeliveryIT {
     void aClientThatKeepsUpIsPingedEveryHalfWindowBecauseItsPongsReopenTheWindow() throws Exception {
         String topic = "private-user-" + UUID.randomUUID();
         String owner = topic.substring("private-user-".length());
-        try (WsClient alice = WsClient.connect(base, topic, owner + ":alice")) {
+        try (WsClient alice = WsClient.connect(base, topic, owner + ":alice").ignoring(ChatFrames.NOTICES)) {
             String padding = "z".repeat(2_000);
             int bursts = 20;
             for (int burst = 0; burst < bursts; burst++) {
@@ -107,7 +108,7 @@ class DeliveryIT {
         String topic = "private-user-" + UUID.randomUUID();
         String owner = topic.substring("private-user-".length());
         try (StalledClient stalled = StalledClient.connect(WsClient.uri(base, topic, owner + ":stalled"));
-                WsClient alice = WsClient.connect(base, topic, owner + ":alice")) {
+                WsClient alice = WsClient.connect(base, topic, owner + ":alice").ignoring(ChatFrames.NOTICES)) {
             // 3,000 frames of 4 KB (12 MB): more than the stalled client's send queue (1,024 frames) and the
             // socket buffers together (Linux grows a loopback send buffer up to 4 MB).
             int messages = 3_000;
@@ -137,7 +138,7 @@ class DeliveryIT {
         String topic = "private-user-" + UUID.randomUUID();
         String owner = topic.substring("private-user-".length());
         try (StalledClient stalled = StalledClient.connect(WsClient.uri(base, topic, owner + ":stalled"));
-                WsClient alice = WsClient.connect(base, topic, owner + ":alice")) {
+                WsClient alice = WsClient.connect(base, topic, owner + ":alice").ignoring(ChatFrames.NOTICES)) {
             // 200 frames of 60 KB (12 MB): a fifth of the 1,024-frame queue, but more than the socket
             // buffers (up to 4 MB on loopback) and realtime.send-queue-bytes (1 MiB) together.
             int messages = 200;

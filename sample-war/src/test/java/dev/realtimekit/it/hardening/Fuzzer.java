@@ -21,7 +21,7 @@ import dev.realtimekit.it.support.RawWebSocket;
  * One hostile client: sends {@code cases} fuzz cases to the endpoint, each followed by a chat ping
  * that must be answered with a pong unless the server closed the connection, in which case it
  * records the close code against the case and connects again. Everything the server sends is
- * checked: broadcasts, pongs and error frames without internals, nothing else.
+ * checked: broadcasts, join and leave notices, pongs and error frames without internals, nothing else.
  */
 final class Fuzzer implements Callable<Void> {
 
@@ -32,6 +32,8 @@ final class Fuzzer implements Callable<Void> {
     static final String PONG = "{\"type\":\"pong\"}";
     private static final Pattern BROADCAST = Pattern.compile("\\{\"type\":\"message\",\"room\":\"general\",\"user\":\"[^\"]*\",\"text\":.*\\}",
             Pattern.DOTALL);
+    /** The join and leave notices of the other connections in the room (fuzzers reconnect, so there are many). */
+    private static final Pattern NOTICE = Pattern.compile("\\{\"type\":\"(joined|left)\",\"room\":\"general\",\"user\":\"[^\"]*\"\\}");
     private static final Pattern ERROR_FRAME = Pattern.compile("\\{\"type\":\"error\",\"message\":\"([^\"\\\\]*)\"\\}");
     private static final long ANSWER_MS = 15_000;
     /**
@@ -135,7 +137,7 @@ final class Fuzzer implements Callable<Void> {
     }
 
     private void check(String text, FuzzCases.Case fuzzCase) {
-        if (text.equals(PONG) || BROADCAST.matcher(text).matches()) {
+        if (text.equals(PONG) || BROADCAST.matcher(text).matches() || NOTICE.matcher(text).matches()) {
             return;
         }
         var error = ERROR_FRAME.matcher(text);

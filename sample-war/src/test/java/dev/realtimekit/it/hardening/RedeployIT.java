@@ -26,6 +26,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.realtimekit.it.support.ChatFrames;
 import dev.realtimekit.it.support.LibertyJvm;
 import dev.realtimekit.it.support.WsClient;
 import dev.realtimekit.testsupport.Poll;
@@ -122,7 +123,7 @@ class RedeployIT extends WithOwnRedis {
         for (String room : new String[] {"general", "random"}) {
             List<WsClient> inRoom = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                inRoom.add(WsClient.connect(chat, room, UUID.randomUUID() + ":user" + i));
+                inRoom.add(WsClient.connect(chat, room, UUID.randomUUID() + ":user" + i).ignoring(ChatFrames.NOTICES));
             }
             inRoom.get(0).send("{\"type\":\"send\",\"room\":\"" + room + "\",\"text\":\"round " + round + "\"}");
             for (WsClient client : inRoom) {

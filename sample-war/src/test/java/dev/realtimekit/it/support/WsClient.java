@@ -34,6 +34,8 @@ public final class WsClient implements AutoCloseable {
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
     private final WebSocket socket;
+    /** Frames every read skips (see {@link #ignoring}); none by default. */
+    private volatile java.util.function.Predicate<String> ignored = frame -> false;
 
     private WsClient(WebSocket.Builder builder, URI uri) throws Exception {
         this.socket = builder.buildAsync(uri, new Collector()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -104,6 +106,29 @@ public final class WsClient implements AutoCloseable {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * Makes every read of this client skip the frames {@code frames} matches, those already received
+     * included: for a test about something else, e.g. {@code ignoring(ChatFrames.NOTICES)}.
+     *
+     * @return this client
+     */
+    public WsClient ignoring(java.util.function.Predicate<String> frames) {
+        this.ignored = frames;
+        return this;
+    }
+
+    /** @return the next frame not ignored, or null when none arrives within {@code nanos} */
+    private String poll(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+            String frame = frames.poll(left, TimeUnit.NANOSECONDS);
+            if (frame != null && !ignored.test(frame)) {
+                return frame;
+            }
+        }
+        return null;
+    }
+
     public void send(String text) throws Exception {
         socket.sendText(text, true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
@@ -114,7 +139,7 @@ public final class WsClient implements AutoCloseable {
 
     /** @return the next frame; fails the test if none arrives in time */
     public String next() throws InterruptedException {
-        String frame = frames.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        String frame = poll(TIMEOUT.toNanos());
         assertNotNull(frame, "no frame arrived within " + TIMEOUT);
         return frame;
     }
@@ -139,7 +164,7 @@ public final class WsClient implements AutoCloseable {
 
     /** @return the next frame, or null when none arrives within the time given */
     public String nextWithin(Duration wait) throws InterruptedException {
-        return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        return poll(wait.toNanos());
     }
 
     /**
@@ -150,7 +175,7 @@ public final class WsClient implements AutoCloseable {
     public boolean awaitFrame(String expected, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         for (long left = within.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-            String frame = frames.poll(left, TimeUnit.NANOSECONDS);
+            String frame = poll(left);
             if (expected.equals(frame)) {
                 return true;
             }
