@@ -75,6 +75,42 @@ final class SendWindow {
         if (pingNonce != 0 && nowNanos - pingSentAt < PING_RETRY_NANOS) {
             return null;
         }
+        return newPing(nowNanos);
+    }
+
+    /**
+     * The writer is about to write a frame asynchronously because it does not fit in the window: when
+     * no ping is outstanding (or the outstanding one is stale), a ping now lets its pong reopen the
+     * window. Without it a client pushed past the window (a burst, e.g. join notices) would stay on
+     * asynchronous writes until the next keep-alive ping. The ping is a blocking write too: it is only
+     * allowed while everything unconfirmed plus the ping fits in twice the window, which the socket
+     * send buffer holds (the window is at most half of it; Linux's default is 16 KiB).
+     *
+     * @return the ping's payload, or null when none should be sent
+     */
+    synchronized ByteBuffer pingWhenFull(long nowNanos) {
+        long behind = written - confirmed;
+        if (window == 0 || behind + frameBytes(PING_PAYLOAD) > 2 * window) {
+            return null;
+        }
+        if (pingNonce != 0 && nowNanos - pingSentAt < PING_RETRY_NANOS) {
+            return null;
+        }
+        return newPing(nowNanos);
+    }
+
+    /**
+     * A keep-alive ping (see {@code realtime.ping-interval-ms}): it carries a nonce like the window's
+     * pings and replaces an outstanding one, so its pong confirms everything written before it and
+     * reopens the window of a client that caught up, however far behind it once was.
+     *
+     * @return the ping's payload
+     */
+    synchronized ByteBuffer keepAlivePing(long nowNanos) {
+        return newPing(nowNanos);
+    }
+
+    private ByteBuffer newPing(long nowNanos) {
         long nonce;
         do {
             nonce = NONCES.nextLong();

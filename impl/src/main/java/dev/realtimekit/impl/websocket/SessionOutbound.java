@@ -59,8 +59,6 @@ final class SessionOutbound implements Outbound {
     static final int BLOCKING_WRITES_PER_TURN = 64;
     static final int PING_TIMEOUT = 1001;
     static final String PING_TIMEOUT_REASON = "Ping timeout";
-    /** Keep-alive pings carry this payload; its length differs from the send window's nonces, which ignore it. */
-    private static final byte[] KEEP_ALIVE = {'r', 't', 'k'};
 
     private final Session session;
     private final RemoteEndpoint.Async remote;
@@ -291,8 +289,13 @@ final class SessionOutbound implements Outbound {
                 frame.fail(new IOException("Connection closed"));
             } else if (blockingWrites < BLOCKING_WRITES_PER_TURN && writeBlocking(frame)) {
                 blockingWrites++;
-            } else if (startWrite(frame)) {
-                return; // its bytes count until it is written
+            } else {
+                if (blockingWrites < BLOCKING_WRITES_PER_TURN) {
+                    pingWhenFull(); // the window refused the frame
+                }
+                if (startWrite(frame)) {
+                    return; // its bytes count until it is written
+                }
             }
         } while (done(frame) > 0);
     }
@@ -344,15 +347,33 @@ final class SessionOutbound implements Outbound {
         }
     }
 
-    /** Writes a keep-alive ping (tiny, within any socket buffer); a failed one leaves the verdict to the next heartbeat. */
+    /** Before a frame the window refused goes asynchronously: a ping whose pong can reopen the window (see {@link SendWindow#pingWhenFull}). */
+    private void pingWhenFull() {
+        if (blocking == null) {
+            return;
+        }
+        ByteBuffer payload = window.pingWhenFull(System.nanoTime());
+        if (payload == null) {
+            return;
+        }
+        try {
+            gated(() -> remote.sendPing(payload));
+        } catch (IOException | RuntimeException e) {
+            Messages.LOG.fine(() -> "Ping failed on session " + session.getId() + ": " + e);
+        }
+    }
+
+    /**
+     * Writes a keep-alive ping (tiny, within any socket buffer); its pong also confirms, for the send
+     * window, everything written before it. A failed one leaves the verdict to the next heartbeat.
+     */
     private void keepAlivePing() {
         if (closed || dropping) {
             return;
         }
+        ByteBuffer payload = window.keepAlivePing(System.nanoTime());
         try {
-            if (gated(() -> remote.sendPing(ByteBuffer.wrap(KEEP_ALIVE)))) {
-                window.wrote(SendWindow.frameBytes(KEEP_ALIVE.length));
-            }
+            gated(() -> remote.sendPing(payload));
         } catch (IOException | RuntimeException e) {
             Messages.LOG.fine(() -> "Keep-alive ping failed on session " + session.getId() + ": " + e);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -68,6 +69,48 @@ class SessionOutboundWindowTest {
 
         assertTrue(fake.blockingTexts().size() > blockingBefore, "blocking writes again after the pong: " + fake.blockingTexts());
         assertEquals(frames(10), fake.texts());
+    }
+
+    @Test
+    void aClientFarPastTheWindowGetsBlockingWritesAgainOnceItAnswersTheKeepAlivePing() {
+        // A burst (e.g. join notices) goes asynchronously far past the window while the window's ping is out.
+        SessionOutbound out = new SessionOutbound(fake.session, 256, Long.MAX_VALUE, 1000, 100);
+        frames(60).forEach(out::offer);
+        drainWrites();
+        out.pong(fake.pings().get(0).duplicate()); // confirms only what was written before that ping
+        out.offer("after-burst");
+        drainWrites();
+        assertEquals(List.of(), tail(fake.blockingTexts(), "after-burst"), "still too far behind for blocking writes");
+
+        out.heartbeat(System.nanoTime(), true, () -> { });
+        ByteBuffer keepAlive = fake.pings().get(fake.pings().size() - 1).duplicate();
+        out.pong(keepAlive);
+        out.offer("caught-up");
+
+        assertEquals(List.of("caught-up"), tail(fake.blockingTexts(), "caught-up"),
+                "the keep-alive ping's pong confirmed everything written before it");
+    }
+
+    @Test
+    void aClientThatFellUpToTwiceTheWindowBehindIsPingedSoThatItsPongReopensTheWindow() {
+        SessionOutbound out = new SessionOutbound(fake.session, 256, Long.MAX_VALUE, 1000, 100);
+        frames(14).forEach(out::offer); // 168 bytes: past the window, asynchronously after the first 100
+        drainWrites();
+        assertEquals(1, fake.pings().size(), "the ping sent at half the window");
+        out.pong(fake.pings().get(0).duplicate()); // confirms the first 60 bytes: still more than the window behind
+
+        out.offer("frame-next"); // refused by the window, so a ping covering everything goes out before it
+        assertEquals(2, fake.pings().size());
+        drainWrites();
+        out.pong(fake.pings().get(1).duplicate());
+        out.offer("frame-last");
+
+        assertEquals(List.of("frame-last"), tail(fake.blockingTexts(), "frame-last"), "the second pong reopened the window");
+    }
+
+    private static List<String> tail(List<String> texts, String from) {
+        int at = texts.indexOf(from);
+        return at < 0 ? List.of() : texts.subList(at, texts.size());
     }
 
     @Test
