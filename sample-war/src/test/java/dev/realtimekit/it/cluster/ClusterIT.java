@@ -305,6 +305,32 @@ class ClusterIT {
     }
 
     @Test
+    void aTopicFollowedWithASubscribeFrameReachesItsFollowerAcrossNodesAndIsReleasedWhenTheFollowerLeaves() throws Exception {
+        String owner = UUID.randomUUID().toString();
+        String topic = "private-user-" + owner;
+        String channel = CHANNEL_PREFIX + topic;
+        try (WsClient onB = connect(nodeB, topic, owner + ":owner"); WsClient onA = connect(nodeA, "general", owner + ":follower")) {
+            assertEquals(1, redis.numsub(channel), "node B only");
+            onA.send("{\"type\":\"subscribe\",\"topic\":\"" + topic + "\"}");
+            onA.expect("{\"type\":\"subscribed\",\"topic\":\"" + topic + "\"}");
+            assertEquals(2, redis.numsub(channel), "node A subscribed for its follower before confirming");
+
+            onB.send(send(topic, "across"));
+            onB.expect(message(topic, "owner", "across"));
+            onA.expect(ChatFrames.wrapped(topic, message(topic, "owner", "across")));
+
+            onA.send("{\"type\":\"unsubscribe\",\"topic\":\"" + topic + "\"}");
+            onA.expect("{\"type\":\"unsubscribed\",\"topic\":\"" + topic + "\"}");
+            Poll.until(1L, () -> redis.numsub(channel), Duration.ofSeconds(10));
+            onB.send(send(topic, "after"));
+            onB.expect(message(topic, "owner", "after"));
+            // Redis sent node A its copy (had it still been subscribed) with node B's, before this ping: none comes.
+            onA.expectNothingBeforePong();
+        }
+        Poll.until(0L, () -> redis.numsub(channel), Duration.ofSeconds(10));
+    }
+
+    @Test
     void aRedisRestartFailsBroadcastsWhileDownAndDeliveryResumesOnTheSameConnections() throws Exception {
         try (WsClient alice = join(nodeA, "random", "alice"); WsClient bob = join(nodeB, "random", "bob")) {
             alice.send(send("random", "before"));
