@@ -39,8 +39,9 @@ public final class RealtimeInitializer implements ServletContainerInitializer {
         DrainControl control = DrainControl.register(context.getContextPath(), runtime);
         context.addListener(new ServletContextListener() {
             /**
-             * The application stops: drains while the container still serves its connections (this
-             * listener, added last, runs before the container's own), then stops the heartbeat.
+             * The application stops: drains, then stops the heartbeat. On Liberty 25 this runs after
+             * the context root was removed (new requests get 404, the health checks are no longer
+             * asked) and before the container closes the open WebSocket sessions, so they get 1012.
              */
             @Override
             public void contextDestroyed(ServletContextEvent event) {
