@@ -47,6 +47,22 @@ public interface EventBus extends AutoCloseable {
     /** @return a short description for logs, never containing credentials */
     String describe();
 
+    /**
+     * What the health checks report about the bus: counts and flags, never topic names.
+     *
+     * @param kind {@code "redis"} or {@code "in-jvm"}
+     * @param reachable whether the bus's broker answers (always true for the in-JVM bus)
+     * @param subscriptions channels this node subscribes, the kit's own included
+     * @param deafSubscriptions subscriptions the self-check found not delivering and has not yet seen deliver again
+     * @param broken whether the bus can no longer work by itself (closed, or its client shut down, while the
+     *     application runs); only a restart helps
+     */
+    record Status(String kind, boolean reachable, int subscriptions, int deafSubscriptions, boolean broken) {
+    }
+
+    /** @return the bus's state now; cheap, never blocks, never throws */
+    Status status();
+
     @Override
     void close();
 }

@@ -82,6 +82,14 @@ public class RealtimeConfig {
     long shutdownTimeoutMs = 5_000;
 
     /**
+     * Time over which a drain (application stop, or the JMX operation {@code drain()}) closes the
+     * connections with 1012, in randomly delayed batches, after readiness went DOWN; 0 closes them at
+     * once. Application stop waits up to this plus {@code shutdown-timeout-ms}.
+     */
+    @ConfigProperty(name = "drain-window-ms", defaultValue = "10000")
+    long drainWindowMs = 10_000;
+
+    /**
      * Origins (e.g. {@code https://app.example.com}) whose pages may open connections, comma-separated;
      * {@code *} allows any. Absent: only the server's own origin (the Origin's host and port equal to
      * the Host header). A handshake from another origin is refused with 403.
@@ -242,6 +250,10 @@ public class RealtimeConfig {
         return shutdownTimeoutMs;
     }
 
+    public long drainWindowMs() {
+        return drainWindowMs;
+    }
+
     /** @return the configured origins as written ({@code *}, {@code null} or origins); empty: same origin only */
     public List<String> allowedOrigins() {
         return present(allowedOrigins).map(list -> Arrays.stream(list.split(",")).map(String::trim)
@@ -375,6 +387,7 @@ public class RealtimeConfig {
             problems.add("realtime.send-window-bytes must be 0 or more, not " + sendWindowBytes);
         }
         notNegative(problems, "realtime.ping-interval-ms", pingIntervalMs);
+        notNegative(problems, "realtime.drain-window-ms", drainWindowMs);
         notNegative(problems, "realtime.rate-limit-per-second", rateLimitPerSecond);
         positive(problems, "realtime.rate-limit-burst", rateLimitBurst);
         notNegative(problems, "realtime.max-connections", maxConnections);

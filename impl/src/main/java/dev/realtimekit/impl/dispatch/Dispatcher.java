@@ -307,6 +307,23 @@ public final class Dispatcher<C, E, U> {
         return open.size();
     }
 
+    /** @return the connections not yet fully closed, as they are now */
+    public List<Connection<U>> connections() {
+        return List.copyOf(open);
+    }
+
+    /**
+     * Closes one connection from the server's side (a drain) and runs its onDisconnect; the close
+     * frame goes out after what is already queued. Safe to call again for the same connection.
+     *
+     * @return a stage that completes when its onDisconnect has finished
+     */
+    public CompletableFuture<Void> close(Connection<U> connection, int code, String reason) {
+        connection.outbound().close(code, reason);
+        finish(connection);
+        return connection.finished();
+    }
+
     /**
      * Closes every connection (for application shutdown) and runs their onDisconnect.
      *

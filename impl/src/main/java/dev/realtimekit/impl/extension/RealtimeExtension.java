@@ -17,6 +17,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.DeploymentException;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessBean;
@@ -29,6 +30,7 @@ import dev.realtimekit.TokenValidator;
 import dev.realtimekit.TopicAuthorizer;
 import dev.realtimekit.impl.bus.EventBuses;
 import dev.realtimekit.impl.config.RealtimeConfig;
+import dev.realtimekit.impl.health.HealthChecks;
 import dev.realtimekit.impl.i18n.Messages;
 
 /**
@@ -45,6 +47,13 @@ public class RealtimeExtension implements Extension {
     private final List<Bean<?>> validators = new ArrayList<>();
     private final List<Bean<?>> authorizers = new ArrayList<>();
     private volatile HandlerModel model;
+
+    /** Adds the kit's health checks when the application sees MicroProfile Health (see {@link HealthChecks}). */
+    void addHealthChecks(@Observes BeforeBeanDiscovery event) {
+        if (HealthChecks.available()) {
+            HealthChecks.register(event);
+        }
+    }
 
     /** Collects the beans that implement one of the kit's application-side interfaces. */
     void collect(@Observes ProcessBean<?> event) {

@@ -162,6 +162,26 @@ public final class Messages {
                 + " has not reported the close (a Liberty fault after a failed write): the connection is given up.");
     }
 
+    public static void drainStarted(String trigger, int connections, long windowMs) {
+        LOG.info(() -> "RTK0118I: Draining (" + trigger + "): readiness is DOWN, new handshakes get 503, and " + connections
+                + " connections are closed with 1012 in randomly delayed batches over " + windowMs + " ms (realtime.drain-window-ms).");
+    }
+
+    public static void drainFinished(int connections, int batches, long elapsedMs) {
+        LOG.info(() -> "RTK0119I: Drain finished: " + connections + " connections closed with 1012 in " + batches
+                + " batches over " + elapsedMs + " ms; this node stays unready until the application restarts.");
+    }
+
+    public static void drainMBeanFailed(String name, Throwable failure) {
+        LOG.warning(() -> "RTK0120W: Cannot register the drain MBean " + name + " (" + failure
+                + "); application stop still drains.");
+    }
+
+    public static void notAlive(String reason) {
+        LOG.severe(() -> "RTK0121E: The realtime kit cannot recover by itself (" + reason
+                + "); liveness is DOWN: restart the server.");
+    }
+
     public static void redisUnreachable(String bus, Throwable failure) {
         LOG.warning(() -> "RTK0200W: " + bus + " is unreachable (" + failure + "); broadcasts fail with"
                 + " \"Failed to broadcast event\" until it is back. Logged once per outage.");

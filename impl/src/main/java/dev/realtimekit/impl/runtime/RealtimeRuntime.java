@@ -1,8 +1,12 @@
 package dev.realtimekit.impl.runtime;
 
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -25,19 +29,24 @@ import dev.realtimekit.impl.bus.EventBus;
 import dev.realtimekit.impl.bus.EventBuses;
 import dev.realtimekit.impl.codec.JsonCodec;
 import dev.realtimekit.impl.config.RealtimeConfig;
+import dev.realtimekit.impl.dispatch.Connection;
 import dev.realtimekit.impl.dispatch.DispatchLimits;
 import dev.realtimekit.impl.dispatch.Dispatcher;
+import dev.realtimekit.impl.dispatch.Drain;
 import dev.realtimekit.impl.dispatch.Stages;
 import dev.realtimekit.impl.dispatch.TopicFrames;
 import dev.realtimekit.impl.extension.HandlerModel;
 import dev.realtimekit.impl.extension.RealtimeExtension;
+import dev.realtimekit.impl.health.NodeHealth;
 import dev.realtimekit.impl.i18n.Messages;
 import dev.realtimekit.impl.registry.TopicRegistry;
 
 /**
  * The kit's running parts for one web application, wired once: the application's beans, the codec,
  * the event bus, the topic registry and the dispatcher. Started on first use (by the servlet
- * initializer); on application shutdown it closes every connection (1001), waits for their
+ * initializer). It drains ({@link #drain}) when the application stops (called by the initializer's
+ * context listener, before the container closes anything) or when an operator asks (JMX,
+ * {@link DrainControl}); on shutdown it then closes whatever is left (1012), waits for their
  * onDisconnect up to {@code realtime.shutdown-timeout-ms}, and stops the bus.
  */
 @ApplicationScoped
@@ -71,6 +80,11 @@ public class RealtimeRuntime {
     private TopicRegistry registry;
     private Dispatcher<Object, Object, Object> dispatcher;
     private volatile boolean stopping;
+    /** Set once the bus confirmed its first subscription (the node's channel for direct frames). */
+    private volatile boolean started;
+    private volatile BooleanSupplier heartbeatRunning = () -> true;
+    private Drain<Connection<Object>> drain;
+    private NodeHealth health;
     private volatile boolean directRetryLogged;
     private static final long DIRECT_RETRY_SECONDS = 2;
 
@@ -94,6 +108,12 @@ public class RealtimeRuntime {
                 applicationExecutor(), DispatchLimits.of(config), new CdiLifecycleEvents(beanManager.getEvent(), executor),
                 new TopicFrames.Options(config.topicFrames(), config.maxTopicsPerConnection(), config.maxTopicLength(),
                         config.authTimeoutMs(), topicAuthorizer));
+        Executor closing = applicationExecutor();
+        drain = new Drain<>(dispatcher::connections,
+                connection -> dispatcher.close(connection, Drain.SERVICE_RESTART, Drain.REASON),
+                Drain.Delays.on(closing), new Random());
+        health = new NodeHealth(bus::status, () -> started, drain::isDraining, () -> stopping,
+                () -> heartbeatRunning.getAsBoolean(), dispatcher::openConnections);
         startDirectDelivery();
     }
 
@@ -103,7 +123,9 @@ public class RealtimeRuntime {
      */
     private void startDirectDelivery() {
         dispatcher.startDirectDelivery().whenComplete((ignored, failure) -> {
-            if (failure != null && !stopping) {
+            if (failure == null) {
+                started = true;
+            } else if (!stopping) {
                 if (!directRetryLogged) {
                     directRetryLogged = true; // once, not every few seconds while Redis stays away
                     Messages.directDeliveryRetry(DIRECT_RETRY_SECONDS, Stages.unwrap(failure));
@@ -124,11 +146,56 @@ public class RealtimeRuntime {
         return contextService.createContextualProxy(submit, Executor.class);
     }
 
+    /**
+     * Starts draining (once; later calls return the same drain): readiness DOWN and handshakes refused
+     * from now on, every connection closed with 1012 in randomly delayed batches over
+     * {@code realtime.drain-window-ms}.
+     *
+     * @param trigger what asked for it, for the log
+     * @return a stage that completes when the drained connections' onDisconnect calls have finished
+     */
+    public CompletableFuture<Void> drain(String trigger) {
+        return drain.start(trigger, config.drainWindowMs());
+    }
+
+    /** @return whether the node drains or drained: new handshakes are refused */
+    public boolean draining() {
+        return drain.isDraining() || stopping;
+    }
+
+    /**
+     * The application stops: drains (or finishes the drain under way) and waits for it, at most the
+     * drain window plus {@code realtime.shutdown-timeout-ms}, so that stopping never hangs.
+     */
+    public void drainForStop() {
+        stopping = true;
+        try {
+            drain("application stop").get(config.drainWindowMs() + config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            Messages.shutdownIncomplete(dispatcher.openConnections(), config.drainWindowMs() + config.shutdownTimeoutMs());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            Messages.unexpected("draining at application stop", e.getCause());
+        }
+    }
+
+    /** @param running whether the connection heartbeat's periodic task still runs (for liveness) */
+    public void watchHeartbeat(BooleanSupplier running) {
+        this.heartbeatRunning = running;
+    }
+
+    /** @return this node's health, which the MicroProfile Health checks report */
+    public NodeHealth health() {
+        return health;
+    }
+
     @PreDestroy
     void stop() {
         stopping = true;
         try {
-            dispatcher.closeAll(1001, "Server shutting down").get(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+            // Normally nothing is left: the drain at application stop closed everything already.
+            dispatcher.closeAll(Drain.SERVICE_RESTART, Drain.REASON).get(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             Messages.shutdownIncomplete(dispatcher.openConnections(), config.shutdownTimeoutMs());
         } catch (Exception e) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -39,7 +40,7 @@ import dev.realtimekit.impl.registry.TopicNames;
  * GET, 429 when the user holds {@code realtime.max-connections-per-user} connections, 503 (with
  * {@code Retry-After}) when the node holds {@code realtime.max-connections}, and 503 when the checks
  * and the subscription together take longer than {@code realtime.auth-timeout-ms} or the topic's
- * subscription cannot be confirmed. A connection is registered and subscribed before the upgrade
+ * subscription cannot be confirmed, and 503 (with {@code Retry-After}) while the node drains. A connection is registered and subscribed before the upgrade
  * answer is sent, so the client receives the topic's events from the moment its socket opens.
  * Bodies are the status reason phrase, never details.
  *
@@ -58,9 +59,12 @@ final class HandshakeServlet extends HttpServlet {
     private final transient Dispatcher<?, ?, Object> dispatcher;
     private final transient OriginPolicy origins;
     private final transient Heartbeat heartbeat;
+    private final transient BooleanSupplier draining;
 
+    /** @param draining whether the node drains: then every handshake gets 503 with {@code Retry-After} */
     HandshakeServlet(ServerContainer container, RealtimeConfig config, HandshakeAuthenticator authenticator,
-            Dispatcher<?, ?, Object> dispatcher, Heartbeat heartbeat) {
+            Dispatcher<?, ?, Object> dispatcher, Heartbeat heartbeat, BooleanSupplier draining) {
+        this.draining = draining;
         this.container = container;
         this.config = config;
         this.authenticator = authenticator;
@@ -79,6 +83,11 @@ final class HandshakeServlet extends HttpServlet {
         // Before anything else: a foreign page learns nothing, not even whether its token is valid.
         if (!origins.allows(request.getHeader("Origin"), request.getHeader("Host"))) {
             refuse(response, 403);
+            return;
+        }
+        if (draining.getAsBoolean()) {
+            response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+            refuse(response, 503);
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.authTimeoutMs());
@@ -118,6 +127,13 @@ final class HandshakeServlet extends HttpServlet {
             }
             Messages.LOG.fine(() -> "Handshake refused with " + e.status() + ": " + e.getMessage());
             refuse(response, e.status());
+            return;
+        }
+        // Checked again once admitted: a drain that began meanwhile may not have seen this connection.
+        if (draining.getAsBoolean()) {
+            dispatcher.abandon(connection);
+            response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+            refuse(response, 503);
             return;
         }
         if (!subscribed(connection, deadline)) {

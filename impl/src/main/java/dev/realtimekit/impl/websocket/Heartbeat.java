@@ -71,6 +71,11 @@ final class Heartbeat implements AutoCloseable {
         }
     }
 
+    /** @return whether the periodic task is still scheduled; false once it ended (or was closed) */
+    boolean isRunning() {
+        return !task.isDone();
+    }
+
     @Override
     public void close() {
         task.cancel(false);

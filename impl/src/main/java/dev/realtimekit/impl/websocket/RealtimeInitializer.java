@@ -12,6 +12,7 @@ import jakarta.servlet.ServletRegistration;
 import jakarta.websocket.server.ServerContainer;
 
 import dev.realtimekit.impl.i18n.Messages;
+import dev.realtimekit.impl.runtime.DrainControl;
 import dev.realtimekit.impl.runtime.RealtimeRuntime;
 
 /**
@@ -34,14 +35,29 @@ public final class RealtimeInitializer implements ServletContainerInitializer {
                 runtime.topicAuthorizer(), runtime.config().authTimeoutMs());
         Heartbeat heartbeat = new Heartbeat(runtime.scheduler(), runtime.executor(), runtime.dispatcher(),
                 runtime.config().pingIntervalMs());
+        runtime.watchHeartbeat(heartbeat::isRunning);
+        DrainControl control = DrainControl.register(context.getContextPath(), runtime);
         context.addListener(new ServletContextListener() {
+            /**
+             * The application stops: drains, then stops the heartbeat. On Liberty 25 this runs after
+             * the context root was removed (new requests get 404, the health checks are no longer
+             * asked) and before the container closes the open WebSocket sessions, so they get 1012.
+             */
             @Override
             public void contextDestroyed(ServletContextEvent event) {
-                heartbeat.close();
+                try {
+                    runtime.drainForStop();
+                } finally {
+                    heartbeat.close();
+                    if (control != null) {
+                        control.unregister();
+                    }
+                }
             }
         });
         ServletRegistration.Dynamic registration = context.addServlet(SERVLET_NAME,
-                new HandshakeServlet(container, runtime.config(), authenticator, runtime.dispatcher(), heartbeat));
+                new HandshakeServlet(container, runtime.config(), authenticator, runtime.dispatcher(), heartbeat,
+                        runtime::draining));
         String pattern = runtime.config().urlPattern();
         Set<String> conflicts = registration.addMapping(pattern);
         if (!conflicts.isEmpty()) {

@@ -650,6 +650,11 @@ class DispatcherTest {
         }
 
         @Override
+        public Status status() {
+            return new Status("test", true, 0, 0, false);
+        }
+
+        @Override
         public void close() {
             local.close();
         }

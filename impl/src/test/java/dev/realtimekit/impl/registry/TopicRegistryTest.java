@@ -318,6 +318,11 @@ class TopicRegistryTest {
         }
 
         @Override
+        public Status status() {
+            return new Status("test", true, 0, 0, false);
+        }
+
+        @Override
         public void close() {
         }
     }

@@ -81,7 +81,7 @@ class RedeployIT extends WithOwnRedis {
                 assertFalse(running.isEmpty(), "the watcher sees the deployment's Redisson threads");
                 deployer.undeploy(APP);
                 for (WsClient client : clients) {
-                    assertEquals(1001, client.awaitCloseCode(), "round " + round + ": closed by the shutdown");
+                    assertEquals(1012, client.awaitCloseCode(), "round " + round + ": drained by the shutdown");
                 }
             } catch (Exception | Error e) {
                 deployer.undeploy(APP);

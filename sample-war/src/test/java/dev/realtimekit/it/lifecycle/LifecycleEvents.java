@@ -25,9 +25,14 @@ final class LifecycleEvents {
 
     /** @return a WAR with the recording handler, writing to this file */
     WebArchive deployment(String name) {
+        return deployment(name, "");
+    }
+
+    /** @param properties more MicroProfile Config lines for the WAR, e.g. {@code realtime.drain-window-ms=3000\n} */
+    WebArchive deployment(String name, String properties) {
         return Deployments.kit(name, RecordingHandler.class, AnyTokenValidator.class, Note.class, StatsServlet.class)
-                .addAsResource(new StringAsset("lifecycle.events-file=" + file.toString().replace("\\", "/") + "\n"),
-                        "META-INF/microprofile-config.properties");
+                .addAsResource(new StringAsset("lifecycle.events-file=" + file.toString().replace("\\", "/") + "\n"
+                        + properties), "META-INF/microprofile-config.properties");
     }
 
     List<String> lines() throws IOException {

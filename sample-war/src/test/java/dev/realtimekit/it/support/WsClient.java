@@ -32,6 +32,8 @@ public final class WsClient implements AutoCloseable {
 
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    /** {@link System#nanoTime} when the server's close frame arrived; 0 before. */
+    private volatile long closedAtNanos;
     private final java.util.concurrent.atomic.AtomicInteger pings = new java.util.concurrent.atomic.AtomicInteger();
     private final WebSocket socket;
     /** Frames every read skips (see {@link #ignoring}); none by default. */
@@ -246,6 +248,11 @@ public final class WsClient implements AutoCloseable {
         return closeCode.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
+    /** @return {@link System#nanoTime} when the server's close frame arrived, or 0 while none did */
+    public long closedAtNanos() {
+        return closedAtNanos;
+    }
+
     private final class Collector implements WebSocket.Listener {
         private final StringBuilder partial = new StringBuilder();
 
@@ -275,6 +282,7 @@ public final class WsClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closedAtNanos = System.nanoTime();
             closeCode.complete(statusCode);
             return null;
         }

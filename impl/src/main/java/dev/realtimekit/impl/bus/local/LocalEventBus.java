@@ -15,6 +15,8 @@ public final class LocalEventBus implements EventBus {
 
     private volatile Listener listener = (topic, payload) -> {
     };
+    private final java.util.Set<String> topics = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     @Override
     public void start(Listener listener) {
@@ -23,11 +25,13 @@ public final class LocalEventBus implements EventBus {
 
     @Override
     public CompletionStage<Void> subscribe(String topic) {
+        topics.add(topic);
         return DONE;
     }
 
     @Override
     public CompletionStage<Void> unsubscribe(String topic) {
+        topics.remove(topic);
         return DONE;
     }
 
@@ -47,7 +51,13 @@ public final class LocalEventBus implements EventBus {
     }
 
     @Override
+    public Status status() {
+        return new Status("in-jvm", true, topics.size(), 0, closed);
+    }
+
+    @Override
     public void close() {
+        closed = true;
         listener = (topic, payload) -> {
         };
     }

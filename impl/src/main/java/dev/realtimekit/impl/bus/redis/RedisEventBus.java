@@ -165,6 +165,7 @@ public final class RedisEventBus implements EventBus {
     public CompletionStage<Void> unsubscribe(String topic) {
         AtomicReference<CompletableFuture<Void>> removed = new AtomicReference<>(CompletableFuture.completedFuture(null));
         change(topic, (name, subscription) -> {
+            check.forget(name);
             if (subscription != null) {
                 subscription.close();
                 removed.set(subscription.remove());
@@ -293,6 +294,12 @@ public final class RedisEventBus implements EventBus {
     @Override
     public String describe() {
         return description;
+    }
+
+    @Override
+    public Status status() {
+        return new Status("redis", health.reachable(), subscriptions.size(), check.deafCount(),
+                closing || redisson.isShutdown());
     }
 
     @Override

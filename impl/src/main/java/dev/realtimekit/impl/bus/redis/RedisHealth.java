@@ -34,6 +34,11 @@ final class RedisHealth {
         this.onRecovery = onRecovery;
     }
 
+    /** @return whether the last command outcome or connection event said Redis answers */
+    boolean reachable() {
+        return reachable.get();
+    }
+
     /** Records a command's outcome: {@code null} for success. */
     void record(Throwable failure) {
         if (closing.getAsBoolean()) {

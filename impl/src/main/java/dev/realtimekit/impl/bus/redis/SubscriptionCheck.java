@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,6 +49,12 @@ final class SubscriptionCheck {
     private final AtomicReference<Runnable> nextRoundHook = new AtomicReference<>();
     /** Topics subscribed anew and not yet proven to deliver since; only touched by the running round. */
     private final Set<String> repaired = new HashSet<>();
+    /**
+     * Topics a round found deaf and no round has seen deliver since, whatever the repair was (a new
+     * subscription or a new client): what readiness reports. Read by any thread; changed by rounds and
+     * by {@link #forget}.
+     */
+    private final Set<String> unproven = ConcurrentHashMap.newKeySet();
 
     SubscriptionCheck(RedisEventBus bus, long intervalMs, long publishTimeoutMs, long subscribeTimeoutMs) {
         this.bus = bus;
@@ -69,6 +76,17 @@ final class SubscriptionCheck {
 
     void afterRecovery() {
         later(RECOVERY_DELAY_MS, this::run);
+    }
+
+    /** @return how many subscribed topics a round found deaf and none has seen deliver since */
+    int deafCount() {
+        Map<String, Subscription> subscribed = bus.subscriptions();
+        return (int) unproven.stream().filter(subscribed::containsKey).count();
+    }
+
+    /** The topic was unsubscribed: whatever was found about it no longer holds. */
+    void forget(String topic) {
+        unproven.remove(topic);
     }
 
     /** Test hook: runs {@code hook} at the start of the next round, which fails if it throws. */
@@ -148,10 +166,22 @@ final class SubscriptionCheck {
         stuck.forEach(deaf::put);
         // A topic left, subscribed again or handed over meanwhile is not the one that was checked.
         deaf.entrySet().removeIf(entry -> bus.subscriptions().get(entry.getKey()) != entry.getValue());
-        probed.keySet().stream().filter(topic -> !deaf.containsKey(topic)).forEach(repaired::remove);
-        if (deaf.isEmpty() || bus.isClosing()) {
+        probed.keySet().stream().filter(topic -> !deaf.containsKey(topic)).forEach(topic -> {
+            repaired.remove(topic);
+            unproven.remove(topic);
+        });
+        if (bus.isClosing()) {
             return 0;
         }
+        if (deaf.isEmpty()) {
+            // Topics repaired but not probed this round (still in a hand-over): prove them soon, not
+            // only at the next interval, so that readiness does not stay down longer than it must.
+            if (deafCount() > 0) {
+                later(subscribeTimeoutMs + publishTimeoutMs + 1_000, this::run);
+            }
+            return 0;
+        }
+        unproven.addAll(deaf.keySet());
         List<String> topics = new ArrayList<>(deaf.keySet());
         if (topics.stream().anyMatch(repaired::contains)) {
             Messages.redisClientReplaced(bus.describe(), topics);
