@@ -335,7 +335,17 @@ final class SessionOutbound implements Outbound {
 
     /** Pings the client when half the window is used, so that its pong widens the window before it is full. */
     private void ping() {
-        ByteBuffer payload = window.pingIfDue(System.nanoTime());
+        windowPing(window.pingIfDue(System.nanoTime()));
+    }
+
+    /** Before a frame the window refused goes asynchronously: a ping whose pong can reopen the window (see {@link SendWindow#pingWhenFull}). */
+    private void pingWhenFull() {
+        if (blocking != null) {
+            windowPing(window.pingWhenFull(System.nanoTime()));
+        }
+    }
+
+    private void windowPing(ByteBuffer payload) {
         if (payload == null) {
             return;
         }
@@ -343,22 +353,6 @@ final class SessionOutbound implements Outbound {
             gated(() -> remote.sendPing(payload));
         } catch (IOException | RuntimeException e) {
             // No pong will widen the window: frames go asynchronously, which is slower but just as correct.
-            Messages.LOG.fine(() -> "Ping failed on session " + session.getId() + ": " + e);
-        }
-    }
-
-    /** Before a frame the window refused goes asynchronously: a ping whose pong can reopen the window (see {@link SendWindow#pingWhenFull}). */
-    private void pingWhenFull() {
-        if (blocking == null) {
-            return;
-        }
-        ByteBuffer payload = window.pingWhenFull(System.nanoTime());
-        if (payload == null) {
-            return;
-        }
-        try {
-            gated(() -> remote.sendPing(payload));
-        } catch (IOException | RuntimeException e) {
             Messages.LOG.fine(() -> "Ping failed on session " + session.getId() + ": " + e);
         }
     }
