@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -19,7 +21,8 @@ import dev.realtimekit.impl.i18n.Messages;
  * reconnect at the same instant. The window is cut into one slot more than there are batches; the
  * first slot closes nothing (load balancers see the node unready first), each batch closes at a
  * random moment of its own slot, and the last batch also closes whatever connection is still open
- * then. With no connection open at the start, the drain is over at once. Every connection's onDisconnect runs, as for any close.
+ * then. With no connection open at the start, the drain is over at once. Every connection's
+ * onDisconnect runs, as for any close.
  *
  * <p>Thread-safe: {@link #start} may be called from any thread, any number of times; the first call
  * starts the one drain, and every call returns its completion.
@@ -96,7 +99,7 @@ public final class Drain<T> {
         long startNanos = System.nanoTime();
         List<Long> at = delays(batches, windowMs, random);
         List<CompletableFuture<Void>> closed = Collections.synchronizedList(new ArrayList<>());
-        java.util.Set<T> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<T> seen = ConcurrentHashMap.newKeySet();
         CompletableFuture<?>[] ran = new CompletableFuture<?>[batches];
         for (int i = 0; i < batches; i++) {
             List<T> batch = connections.subList(i * connections.size() / batches, (i + 1) * connections.size() / batches);

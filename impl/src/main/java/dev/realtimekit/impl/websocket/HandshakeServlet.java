@@ -40,9 +40,9 @@ import dev.realtimekit.impl.registry.TopicNames;
  * GET, 429 when the user holds {@code realtime.max-connections-per-user} connections, 503 (with
  * {@code Retry-After}) when the node holds {@code realtime.max-connections}, and 503 when the checks
  * and the subscription together take longer than {@code realtime.auth-timeout-ms} or the topic's
- * subscription cannot be confirmed, and 503 (with {@code Retry-After}) while the node drains. A connection is registered and subscribed before the upgrade
- * answer is sent, so the client receives the topic's events from the moment its socket opens.
- * Bodies are the status reason phrase, never details.
+ * subscription cannot be confirmed, and 503 (with {@code Retry-After}) while the node drains. A
+ * connection is registered and subscribed before the upgrade answer is sent, so the client
+ * receives the topic's events from the moment its socket opens. Bodies are the status reason phrase, never details.
  *
  * <p>Blocks the request thread for at most {@code realtime.auth-timeout-ms}.
  */
