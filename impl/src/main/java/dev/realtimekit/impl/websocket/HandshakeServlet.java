@@ -42,7 +42,8 @@ import dev.realtimekit.impl.registry.TopicNames;
  * and the subscription together take longer than {@code realtime.auth-timeout-ms} or the topic's
  * subscription cannot be confirmed, and 503 (with {@code Retry-After}) while the node drains. A
  * connection is registered and subscribed before the upgrade answer is sent, so the client
- * receives the topic's events from the moment its socket opens. Bodies are the status reason phrase, never details.
+ * receives the topic's events from the moment its socket opens. Bodies are the status reason
+ * phrase, never details.
  *
  * <p>Blocks the request thread for at most {@code realtime.auth-timeout-ms}.
  */
