@@ -34,7 +34,8 @@ final class Fuzzer implements Callable<Void> {
             Pattern.DOTALL);
     /** The join and leave notices of the other connections in the room (fuzzers reconnect, so there are many). */
     private static final Pattern NOTICE = Pattern.compile("\\{\"type\":\"(joined|left)\",\"room\":\"general\",\"user\":\"[^\"]*\"\\}");
-    private static final Pattern ERROR_FRAME = Pattern.compile("\\{\"type\":\"error\",\"message\":\"([^\"\\\\]*)\"\\}");
+    /** An error frame; its message is a JSON string, escapes included (a handler may quote what the client sent). */
+    private static final Pattern ERROR_FRAME = Pattern.compile("\\{\"type\":\"error\",\"message\":\"((?:[^\"\\\\]|\\\\.)*)\"\\}");
     private static final long ANSWER_MS = 15_000;
     /**
      * The reason Liberty 25 itself puts in the 1002 close of a protocol violation (bad opcode, mask,
