@@ -107,7 +107,8 @@ class ClusterIT {
         try (WsClient aliceOnA = WsClient.connect(nodeA, topic, owner + ":alice");
                 // Alice's own notice may still be in flight through Redis when Bob subscribes on node B:
                 // whether he sees it is a race of the test's making, so he skips it.
-                WsClient bobOnB = WsClient.connect(nodeB, topic, owner + ":bob").ignoring(ChatFrames.joined(topic, "alice")::equals);
+                WsClient bobOnB = WsClient.connect(nodeB, topic, owner + ":bob")
+                        .ignoring(ChatFrames.joined(topic, "alice")::equals);
                 WsClient elsewhereOnA = join(nodeA, "random", "elsewhere");
                 WsClient elsewhereOnB = join(nodeB, "random", "elsewhere")) {
             aliceOnA.expect(ChatFrames.joined(topic, "bob"));
