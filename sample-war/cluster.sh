@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs two nodes of the sample chat in the background, sharing one Redis.
+# Runs two nodes of the sample chat (or of any WAR built with the kit) in the background, sharing one Redis.
 #
 #   sample-war/cluster.sh start    start both nodes; returns once both accept WebSocket connections
 #   sample-war/cluster.sh stop     stop both nodes
@@ -11,13 +11,29 @@
 #   NODE_PORTS     the two HTTP ports (default "9080 9081")
 #   CLUSTER_DIR    where the nodes' servers live (default sample-war/target/cluster)
 #   BUILD=always   rebuild the WAR first (by default it is built only when missing)
+#   WAR            another application to run instead of the sample: the path of its .war (never built here)
+#   CONTEXT_ROOT   that application's context root (default: the WAR's file name without .war); the WAR
+#                  is deployed as <context root>.war, so this is the context root unless the WAR's own
+#                  WEB-INF/ibm-web-ext.xml names another
+#   SERVER_XML     the nodes' server.xml (default: the repository's server.xml, the sample's)
 #   REALTIME_*     passed to both nodes as configuration, e.g. REALTIME_REDIS_SHARDED=true
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 wlp="$here/target/liberty/wlp"
-war="$here/target/realtime-kit-sample.war"
+sample_war="$here/target/realtime-kit-sample.war"
+war=${WAR:-$sample_war}
+if [[ -n "${WAR:-}" ]]; then
+  context_root=${CONTEXT_ROOT:-/$(basename "$war" .war)}
+  context_root=/${context_root#/}
+  [[ "$context_root" != / ]] || { echo "cluster.sh: CONTEXT_ROOT=/ is not supported (the WAR is deployed under its context root's name)" >&2; exit 1; }
+  war_name="${context_root#/}.war"
+else
+  context_root=/chat   # the sample's (CONTEXT_ROOT only goes with WAR)
+  war_name=realtime-kit-sample.war
+fi
+server_xml=${SERVER_XML:-$root/server.xml}
 cluster_dir=${CLUSTER_DIR:-$here/target/cluster}
 read -r -a ports <<< "${NODE_PORTS:-9080 9081}"
 names=(node-1 node-2)
@@ -28,6 +44,15 @@ export WLP_USER_DIR="$cluster_dir"
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 
 build() {
+  if [[ -n "${WAR:-}" ]]; then
+    [[ -f "$war" ]] || die "WAR=$war: no such file"
+    [[ -f "$server_xml" ]] || die "SERVER_XML=$server_xml: no such file"
+    if [[ ! -x "$wlp/bin/server" ]]; then
+      echo "Installing Liberty (once) ..."
+      (cd "$root" && mvn -q -B -pl sample-war liberty:install-server)
+    fi
+    return
+  fi
   if [[ "${BUILD:-}" == always || ! -f "$war" || ! -x "$wlp/bin/server" ]]; then
     echo "Building the sample and installing Liberty (once) ..."
     (cd "$root" && mvn -q -B -pl sample-war -am install -DskipTests)
@@ -42,7 +67,7 @@ configure() {
   if [[ ! -d "$dir" ]]; then
     "$wlp/bin/server" create "$name" > /dev/null
   fi
-  cp "$root/server.xml" "$dir/server.xml"
+  cp "$server_xml" "$dir/server.xml"
   printf 'http.port=%s\nhttps.port=%s\n' "$port" "$((port + 363))" > "$dir/bootstrap.properties"
   printf -- '-Xmx512m\n' > "$dir/jvm.options"
   {
@@ -54,15 +79,20 @@ configure() {
     env | grep -E '^REALTIME_' | grep -vE '^REALTIME_REDIS_(ADDRESS|CONFIG)=' || true
   } > "$dir/server.env"
   mkdir -p "$dir/dropins"
-  cp "$war" "$dir/dropins/realtime-kit-sample.war"
+  find "$dir/dropins" -maxdepth 1 -name '*.war' ! -name "$war_name" -delete   # an earlier run's other application
+  cp "$war" "$dir/dropins/$war_name"
 }
 
 # A WebSocket handshake against the sample: prints the HTTP status (101 once the node serves).
+# Another WAR's tokens and topics are unknown here: a handshake without a token, which the kit
+# answers with 401 once the application serves (Liberty answers 404 before).
 handshake_status() {
+  local url="http://127.0.0.1:$1/chat/ws/general?token=00000000-0000-0000-0000-000000000000:cluster-check"
+  [[ -z "${WAR:-}" ]] || url="http://127.0.0.1:$1${context_root%/}/ws/cluster-check"
   curl -s -o /dev/null -w '%{http_code}' --max-time 2 --http1.1 \
     -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
     -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' \
-    "http://127.0.0.1:$1/chat/ws/general?token=00000000-0000-0000-0000-000000000000:cluster-check" || true
+    "$url" || true
 }
 
 start() {
@@ -79,17 +109,19 @@ start() {
   local deadline=$((SECONDS + ready_timeout))
   for i in 0 1; do
     local log="$cluster_dir/servers/${names[$i]}/logs/messages.log"
-    until [[ "$(handshake_status "${ports[$i]}")" == 101 ]]; do
+    local serving=101
+    [[ -z "${WAR:-}" ]] || serving=401
+    until [[ "$(handshake_status "${ports[$i]}")" == "$serving" ]]; do
       if grep -q 'CWWKZ0002E' "$log" 2> /dev/null; then
         grep -hoE 'RTK[0-9]{4}E: .*' "$log" | sort -u >&2 || true
-        die "the sample failed to start on ${names[$i]} (see $log)"
+        die "$war_name failed to start on ${names[$i]} (see $log)"
       fi
       if ((SECONDS > deadline)); then
         die "${names[$i]} does not accept WebSocket connections on port ${ports[$i]} after ${ready_timeout}s (see $cluster_dir/servers/${names[$i]}/logs/messages.log)"
       fi
       sleep 0.5
     done
-    echo "${names[$i]}: http://localhost:${ports[$i]}/chat/ (WebSocket ws://localhost:${ports[$i]}/chat/ws/{topic})"
+    echo "${names[$i]}: http://localhost:${ports[$i]}${context_root%/}/ (WebSocket ws://localhost:${ports[$i]}${context_root%/}/ws/{topic})"
   done
 }
 

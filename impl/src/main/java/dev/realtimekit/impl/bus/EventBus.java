@@ -20,6 +20,16 @@ public interface EventBus extends AutoCloseable {
          * @param payload the event's JSON text, exactly as published
          */
         void onEvent(String topic, String payload);
+
+        /**
+         * Receives an event with the time it was published; buses call this one.
+         *
+         * @param publishedMicros when it was published ({@link PublishTime#now()} on the publishing
+         *     node), or {@link PublishTime#UNKNOWN}
+         */
+        default void onEvent(String topic, String payload, long publishedMicros) {
+            onEvent(topic, payload);
+        }
     }
 
     /** Starts delivering events to the listener; called once, before any other method. */
@@ -39,6 +49,9 @@ public interface EventBus extends AutoCloseable {
      * subscriber never gets it twice. A stage that completed normally means every node whose
      * subscription is connected at that moment gets it (a node reconnecting to Redis misses it: pub/sub
      * keeps nothing); a failed stage means it may still be delivered (once) or not at all.
+     *
+     * <p>Publishes to one topic reach every subscriber in the order they were made, also when the
+     * caller does not wait for one stage before the next publish (the dispatcher does not).
      *
      * @return a stage that completes when the bus accepted the event, or fails (fast) when it cannot
      */

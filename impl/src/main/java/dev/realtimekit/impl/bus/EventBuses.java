@@ -3,6 +3,8 @@ package dev.realtimekit.impl.bus;
 import dev.realtimekit.impl.bus.local.LocalEventBus;
 import dev.realtimekit.impl.bus.redis.RedisEventBus;
 import dev.realtimekit.impl.config.RealtimeConfig;
+import dev.realtimekit.impl.metrics.RealtimeMetrics;
+import dev.realtimekit.impl.runtime.OptionalApis;
 
 /** Chooses the bus from the configuration: Redis when {@code realtime.redis.*} is set, else in-JVM. */
 public final class EventBuses {
@@ -10,18 +12,14 @@ public final class EventBuses {
     private EventBuses() {
     }
 
-    public static EventBus create(RealtimeConfig config) {
+    /** @param metrics told about Redis outages and repaired subscriptions */
+    public static EventBus create(RealtimeConfig config, RealtimeMetrics metrics) {
         // RedisEventBus is only loaded here, so applications without Redisson never touch it.
-        return config.redisEnabled() ? RedisEventBus.create(config) : new LocalEventBus();
+        return config.redisEnabled() ? RedisEventBus.create(config, metrics) : new LocalEventBus();
     }
 
     /** @return whether Redisson can be loaded by the kit */
     public static boolean redissonAvailable() {
-        try {
-            Class.forName("org.redisson.Redisson", false, EventBuses.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
+        return OptionalApis.visible("org.redisson.Redisson");
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 
 import jakarta.json.Json;
+import jakarta.json.JsonValue;
 import jakarta.json.JsonException;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
@@ -23,13 +24,9 @@ public final class JsonCodec implements AutoCloseable {
 
     private final Jsonb jsonb;
     private final JsonParserFactory parsers = Json.createParserFactory(Map.of());
-    private final String invalidFormatFrame;
-    private final String internalErrorFrame;
 
     public JsonCodec(Jsonb jsonb) {
         this.jsonb = jsonb;
-        this.invalidFormatFrame = errorFrame(INVALID_MESSAGE_FORMAT);
-        this.internalErrorFrame = errorFrame(ErrorFrame.INTERNAL_ERROR);
     }
 
     /**
@@ -98,14 +95,59 @@ public final class JsonCodec implements AutoCloseable {
         return jsonb.toJson(new ErrorFrame(message));
     }
 
-    /** @return the error frame for a frame that cannot be decoded, serialized once */
-    public String invalidFormatFrame() {
-        return invalidFormatFrame;
+    /** Longest {@code "id"} string a client gets back in an error frame; a longer one is not echoed. */
+    public static final int MAX_ECHOED_ID = 128;
+
+    /**
+     * Finds the client's optional message id: the top-level {@code "id"} member of a JSON object, when
+     * it is a string of at most {@value #MAX_ECHOED_ID} characters or a number. Only called when an
+     * error is answered, so the frame is parsed again then and never on the way in.
+     *
+     * @return the id (a {@link jakarta.json.JsonString} or {@link jakarta.json.JsonNumber}), or null when
+     *     there is none, or the text is no well-formed JSON object
+     */
+    public JsonValue messageId(String text) {
+        if (text == null || !text.contains("\"id\"")) {
+            return null; // the common case, without a parser
+        }
+        try (JsonParser parser = parsers.createParser(new StringReader(text))) {
+            if (parser.next() != JsonParser.Event.START_OBJECT) {
+                return null;
+            }
+            JsonValue id = null;
+            boolean seen = false;
+            // To the end: only a well-formed object's id is echoed (nothing may follow it either).
+            while (parser.next() != JsonParser.Event.END_OBJECT) {
+                String name = parser.getString(); // a KEY_NAME at the top level
+                JsonParser.Event value = parser.next();
+                if (!seen && "id".equals(name)) {
+                    seen = true;
+                    id = echoableId(parser, value);
+                }
+                if (value == JsonParser.Event.START_OBJECT || value == JsonParser.Event.START_ARRAY) {
+                    skipNested(parser);
+                }
+            }
+            return parser.hasNext() ? null : id;
+        } catch (JsonException | NoSuchElementException | IllegalStateException e) {
+            return null;
+        }
     }
 
-    /** @return the error frame for a failure whose details stay on the server, serialized once */
-    public String internalErrorFrame() {
-        return internalErrorFrame;
+    /**
+     * @param value the event the parser has just read, the value of an {@code "id"} member
+     * @return that value when an error may echo it (a string of at most {@value #MAX_ECHOED_ID}
+     *     characters, or a number), else null
+     */
+    public static JsonValue echoableId(JsonParser parser, JsonParser.Event value) {
+        boolean echoable = value == JsonParser.Event.VALUE_NUMBER
+                || value == JsonParser.Event.VALUE_STRING && parser.getString().length() <= MAX_ECHOED_ID;
+        return echoable ? parser.getValue() : null;
+    }
+
+    /** @return the error frame with the client's message id added as its last member */
+    public static String withMessageId(String errorFrame, JsonValue messageId) {
+        return errorFrame.substring(0, errorFrame.length() - 1) + ",\"id\":" + messageId + "}";
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.realtimekit.impl.config;
 
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -8,7 +9,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.Dependent;
@@ -347,6 +350,56 @@ public class RealtimeConfig {
 
     public int redisSubscriptionConnectionPoolSize() {
         return redisSubscriptionConnectionPoolSize;
+    }
+
+    /**
+     * A configuration from {@code realtime.*} keys and their values as text, as MicroProfile Config
+     * would read them; keys not given keep their defaults. For running the kit outside a server (the
+     * testing kit): the same keys, the same defaults and the same {@link #problems()}.
+     *
+     * @throws IllegalArgumentException for a key the kit does not have (naming the keys it has) or a
+     *     value that is not of the key's type
+     */
+    public static RealtimeConfig of(Map<String, String> properties) {
+        RealtimeConfig config = new RealtimeConfig();
+        Map<String, Field> fields = new TreeMap<>();
+        for (Field field : RealtimeConfig.class.getDeclaredFields()) {
+            ConfigProperty property = field.getAnnotation(ConfigProperty.class);
+            if (property != null) {
+                fields.put("realtime." + property.name(), field);
+            }
+        }
+        properties.forEach((key, value) -> {
+            Field field = fields.get(key);
+            if (field == null) {
+                throw new IllegalArgumentException("No such key: " + key + "; the kit's keys are " + fields.keySet());
+            }
+            try {
+                field.set(config, parse(field.getType(), value.trim()));
+            } catch (IllegalArgumentException e) {
+                String kind = field.getType() == boolean.class ? "true or false" : "a whole number";
+                throw new IllegalArgumentException(key + " must be " + kind + ", not '" + value + "'", e);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return config;
+    }
+
+    private static Object parse(Class<?> type, String value) {
+        if (type == long.class) {
+            return Long.parseLong(value);
+        }
+        if (type == int.class) {
+            return Integer.parseInt(value);
+        }
+        if (type == boolean.class) {
+            if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                throw new IllegalArgumentException(value);
+            }
+            return Boolean.parseBoolean(value);
+        }
+        return type == Optional.class ? Optional.of(value) : value;
     }
 
     /** @return every invalid value, each described with its key; empty when the configuration is usable */

@@ -1,8 +1,7 @@
 package dev.realtimekit.impl.dispatch;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -23,7 +22,9 @@ final class DeferredOutbound implements Outbound {
     private long keptChars;
     private volatile Outbound target;
     /** Guarded by this; null once attached. */
-    private List<Consumer<Outbound>> pending = new ArrayList<>();
+    private ArrayDeque<Consumer<Outbound>> pending = new ArrayDeque<>();
+    /** Guarded by this: the session whose kept calls are being replayed (see {@link #attach}), else null. */
+    private Outbound replayingTo;
     /** Guarded by this: no more frames are taken before the attach (closed, abandoned or overflowed). */
     private boolean refusing;
 
@@ -32,13 +33,28 @@ final class DeferredOutbound implements Outbound {
         this.maxBytes = maxBytes;
     }
 
-    /** Hands everything kept so far to the session's outbound, in order; later calls go straight to it. */
+    /**
+     * Hands everything kept so far to the session's outbound, in order; later calls go straight to it.
+     *
+     * <p>A replayed call may come back here on the same thread while the lock is held: a write that
+     * fails at once closes the session, and Liberty reports that close ({@link #closed}) before the
+     * write returns; a fan-out on the writing thread may offer more. So the calls are taken from the
+     * head one at a time: one kept meanwhile is replayed after the older ones, and a close ends the
+     * replay.
+     */
     void attach(Outbound session) {
         synchronized (this) {
             // Replay before publishing the target: a caller that sees it must find the older frames queued.
-            pending.forEach(call -> call.accept(session));
-            pending = null;
-            target = session;
+            replayingTo = session;
+            try {
+                for (Consumer<Outbound> call = pending.poll(); call != null; call = pending.poll()) {
+                    call.accept(session);
+                }
+            } finally {
+                replayingTo = null;
+                pending = null;
+                target = session;
+            }
         }
     }
 
@@ -114,6 +130,9 @@ final class DeferredOutbound implements Outbound {
                 if (target == null) {
                     refusing = true;
                     pending.clear();
+                    if (replayingTo != null) {
+                        replayingTo.closed(); // reported during the attach: the session must know too
+                    }
                     return;
                 }
             }

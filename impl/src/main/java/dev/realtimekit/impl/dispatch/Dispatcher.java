@@ -13,12 +13,15 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.realtimekit.ErrorFrameMapper;
 import dev.realtimekit.ExcludesSender;
 import dev.realtimekit.HandlerException;
 import dev.realtimekit.MessageHandler;
 import dev.realtimekit.impl.bus.EventBus;
 import dev.realtimekit.impl.codec.JsonCodec;
 import dev.realtimekit.impl.i18n.Messages;
+import dev.realtimekit.impl.metrics.ErrorReason;
+import dev.realtimekit.impl.metrics.RealtimeMetrics;
 import dev.realtimekit.impl.registry.BusMessages;
 import dev.realtimekit.impl.registry.TopicRegistry;
 
@@ -60,6 +63,7 @@ public final class Dispatcher<C, E, U> {
     private final Executor executor;
     private final DispatchLimits limits;
     private final LifecycleListener lifecycle;
+    private final RealtimeMetrics metrics;
     private final LocalConnections local = new LocalConnections();
     private final TopicFrames topicFrames;
     private final Set<Connection<U>> open = ConcurrentHashMap.newKeySet();
@@ -67,11 +71,7 @@ public final class Dispatcher<C, E, U> {
     private final AtomicInteger admitted = new AtomicInteger();
     /** Connections per user, kept only with a per-user limit; users without connections are removed. */
     private final ConcurrentHashMap<U, Integer> perUser = new ConcurrentHashMap<>();
-    private final String tooManyPendingFrame;
-    private final String broadcastFailedFrame;
-    private final String binaryFrame;
-    private final String rateLimitedFrame;
-    private final String handlerTimedOutFrame;
+    private final ErrorFrames errors;
 
     public Dispatcher(MessageHandler<C, E, U> handler, String handlerName, Type messageType, JsonCodec codec,
             TopicRegistry registry, EventBus bus, Executor executor, DispatchLimits limits) {
@@ -86,6 +86,22 @@ public final class Dispatcher<C, E, U> {
     public Dispatcher(MessageHandler<C, E, U> handler, String handlerName, Type messageType, JsonCodec codec,
             TopicRegistry registry, EventBus bus, Executor executor, DispatchLimits limits, LifecycleListener lifecycle,
             TopicFrames.Options topicFrames) {
+        this(handler, handlerName, messageType, codec, registry, bus, executor, limits, lifecycle, topicFrames,
+                RealtimeMetrics.NONE);
+    }
+
+    /** @param metrics told about messages, error frames and handler calls */
+    public Dispatcher(MessageHandler<C, E, U> handler, String handlerName, Type messageType, JsonCodec codec,
+            TopicRegistry registry, EventBus bus, Executor executor, DispatchLimits limits, LifecycleListener lifecycle,
+            TopicFrames.Options topicFrames, RealtimeMetrics metrics) {
+        this(handler, handlerName, messageType, codec, registry, bus, executor, limits, lifecycle, topicFrames, metrics, null);
+    }
+
+    /** @param errorFrameMapper the application's say on error frames, or null for the default frames */
+    public Dispatcher(MessageHandler<C, E, U> handler, String handlerName, Type messageType, JsonCodec codec,
+            TopicRegistry registry, EventBus bus, Executor executor, DispatchLimits limits, LifecycleListener lifecycle,
+            TopicFrames.Options topicFrames, RealtimeMetrics metrics, ErrorFrameMapper errorFrameMapper) {
+        this.metrics = metrics;
         this.handler = handler;
         this.handlerName = handlerName;
         this.messageType = messageType;
@@ -95,12 +111,9 @@ public final class Dispatcher<C, E, U> {
         this.executor = executor;
         this.limits = limits;
         this.lifecycle = lifecycle;
-        this.topicFrames = new TopicFrames(topicFrames, registry, codec, lifecycle);
-        this.tooManyPendingFrame = codec.errorFrame(TOO_MANY_PENDING);
-        this.broadcastFailedFrame = codec.errorFrame(BROADCAST_FAILED);
-        this.binaryFrame = codec.errorFrame(BINARY_NOT_SUPPORTED);
-        this.rateLimitedFrame = codec.errorFrame(RATE_LIMITED);
-        this.handlerTimedOutFrame = codec.errorFrame(HANDLER_TIMED_OUT);
+        this.topicFrames = new TopicFrames(topicFrames, registry, codec, lifecycle,
+                () -> metrics.errorFrameSent(ErrorReason.TOPIC_REFUSED));
+        this.errors = new ErrorFrames(codec, errorFrameMapper);
     }
 
     /**
@@ -172,6 +185,7 @@ public final class Dispatcher<C, E, U> {
     public CompletionStage<Void> subscribe(Connection<U> connection) {
         return registry.add(connection).whenComplete((ignored, failure) -> {
             if (failure == null) {
+                Messages.subscribeSucceeded();
                 connection.markSubscribed();
             } else {
                 abandon(connection);
@@ -234,13 +248,27 @@ public final class Dispatcher<C, E, U> {
         return connection;
     }
 
+    /**
+     * @return a stage that completes once everything queued for the connection so far (its onConnect,
+     *     its messages) has been handled; for the testing kit, whose connect returns after onConnect
+     */
+    public CompletionStage<Void> afterQueued(Connection<U> connection) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        connection.inbound().submit(() -> {
+            done.complete(null);
+            return DONE;
+        });
+        return done;
+    }
+
     /** A text frame arrived: queues it behind the connection's earlier messages, or refuses it when too many wait. */
     public void message(Connection<U> connection, String text) {
         if (connection.isClosed()) {
             return; // arrived after the kit closed the connection (shutdown): onDisconnect is already queued
         }
-        if (withinRate(connection) && !connection.inbound().submit(() -> handle(connection, text), limits.maxPendingMessages())) {
-            connection.outbound().offer(tooManyPendingFrame);
+        metrics.messageReceived();
+        if (withinRate(connection, text) && !connection.inbound().submit(() -> handle(connection, text), limits.maxPendingMessages())) {
+            sendError(connection, ErrorReason.TOO_MANY_PENDING, text);
         }
     }
 
@@ -249,28 +277,39 @@ public final class Dispatcher<C, E, U> {
      * before it (and within the rate limit, like any message); the connection stays open.
      */
     public void binaryMessage(Connection<U> connection) {
-        if (connection.isClosed() || !withinRate(connection)) {
+        if (connection.isClosed()) {
+            return;
+        }
+        metrics.messageReceived();
+        if (!withinRate(connection, null)) {
             return;
         }
         if (!connection.inbound().submit(() -> {
-            connection.outbound().offer(binaryFrame);
+            sendError(connection, ErrorReason.BINARY, null);
             return DONE;
         }, limits.maxPendingMessages())) {
-            connection.outbound().offer(tooManyPendingFrame);
+            sendError(connection, ErrorReason.TOO_MANY_PENDING, null);
         }
     }
 
-    /** @return whether the message may be handled; otherwise it was answered (error frame, or 1008 for a flood) */
-    private boolean withinRate(Connection<U> connection) {
+    /**
+     * @param text the message, or null for a binary one
+     * @return whether the message may be handled; otherwise it was answered (error frame, or 1008 for a flood)
+     */
+    private boolean withinRate(Connection<U> connection, String text) {
         switch (connection.admitMessage()) {
             case ACCEPT -> {
                 return true;
             }
-            case REFUSE -> connection.outbound().offer(rateLimitedFrame);
+            case REFUSE -> {
+                metrics.rateLimited();
+                sendError(connection, ErrorReason.RATE_LIMITED, text);
+            }
             case CLOSE -> {
+                metrics.rateLimited();
                 if (connection.outbound().isOpen()) {
                     Messages.rateLimitClosed(connection.id(), limits.rateLimitPerSecond(), limits.rateLimitBurst());
-                    connection.outbound().offer(rateLimitedFrame);
+                    sendError(connection, ErrorReason.RATE_LIMITED, text);
                     connection.outbound().close(POLICY_VIOLATION, RATE_LIMITED);
                 }
             }
@@ -347,19 +386,20 @@ public final class Dispatcher<C, E, U> {
         return continueOnExecutor(subscribed, (ignored, failure) -> {
             if (failure != null) {
                 Messages.subscribeFailed(connection.topic(), connection.id(), Stages.unwrap(failure));
-                connection.outbound().offer(codec.internalErrorFrame());
+                sendError(connection, ErrorReason.INTERNAL, null);
                 connection.outbound().close(1011, "Subscription failed");
                 return DONE;
             }
+            Messages.subscribeSucceeded();
             if (!connection.isOpen()) {
                 registry.remove(connection);
                 return DONE;
             }
             connection.markConnected();
-            return continueOnExecutor(callHandler(() -> handler.onConnect(connection)), (result, connectFailure) -> {
+            return continueOnExecutor(callHandler("onConnect", () -> handler.onConnect(connection)), (result, connectFailure) -> {
                 if (connectFailure != null) {
                     connection.markOnConnectFailed();
-                    reportFailure(connection, "onConnect", connectFailure);
+                    reportFailure(connection, "onConnect", connectFailure, null);
                     connection.outbound().close(1011, "Connection setup failed");
                 } else {
                     tell(() -> lifecycle.opened(connection));
@@ -376,7 +416,7 @@ public final class Dispatcher<C, E, U> {
             topicFrames.leaveAll(connection, false);
         }
         CompletionStage<Void> done = !connection.connected() ? DONE
-                : callHandler(() -> handler.onDisconnect(connection)).handle((result, failure) -> {
+                : callHandler("onDisconnect", () -> handler.onDisconnect(connection)).handle((result, failure) -> {
                     if (failure != null) {
                         Messages.lifecycleFailed("onDisconnect", handlerName, connection.id(), Stages.unwrap(failure));
                     }
@@ -399,29 +439,30 @@ public final class Dispatcher<C, E, U> {
         try {
             message = codec.decode(text, messageType);
         } catch (RuntimeException e) {
-            connection.outbound().offer(codec.invalidFormatFrame());
+            sendError(connection, ErrorReason.INVALID_FORMAT, text);
             return DONE;
         }
-        return continueOnExecutor(callHandler(() -> handler.handleDirectMessage(message, connection)), (reply, failure) -> {
+        return continueOnExecutor(callHandler("handleDirectMessage", () -> handler.handleDirectMessage(message, connection)), (reply, failure) -> {
             if (failure != null || reply == null) {
-                reportFailure(connection, "handleDirectMessage", failure != null ? failure : nullOptional());
+                reportFailure(connection, "handleDirectMessage", failure != null ? failure : nullOptional(), text);
                 return DONE;
             }
             if (reply.isPresent()) {
-                sendReply(connection, reply.get());
+                sendReply(connection, reply.get(), text);
                 return DONE;
             }
-            return broadcast(connection, message);
+            return broadcast(connection, message, text);
         }).exceptionally(unexpected -> {
             Messages.unexpected("dispatching a message of connection " + connection.id(), unexpected);
             return null;
         });
     }
 
-    private CompletionStage<Void> broadcast(Connection<U> connection, C message) {
-        return continueOnExecutor(callHandler(() -> handler.handleBroadcastMessage(message, connection)), (event, failure) -> {
+    /** @param text the client's message, for the id an error frame echoes */
+    private CompletionStage<Void> broadcast(Connection<U> connection, C message, String text) {
+        return continueOnExecutor(callHandler("handleBroadcastMessage", () -> handler.handleBroadcastMessage(message, connection)), (event, failure) -> {
             if (failure != null || event == null) {
-                reportFailure(connection, "handleBroadcastMessage", failure != null ? failure : nullOptional());
+                reportFailure(connection, "handleBroadcastMessage", failure != null ? failure : nullOptional(), text);
                 return DONE;
             }
             if (event.isEmpty()) {
@@ -432,42 +473,57 @@ public final class Dispatcher<C, E, U> {
                 payload = codec.encode(event.get());
             } catch (RuntimeException e) {
                 Messages.encodingFailed("event", connection.id(), e);
-                connection.outbound().offer(codec.internalErrorFrame());
+                sendError(connection, ErrorReason.INTERNAL, text);
                 return DONE;
             }
             String published = event.get() instanceof ExcludesSender ? BusMessages.excluding(connection.id(), payload) : payload;
-            return invoke(() -> bus.publish(connection.topic(), published)).handle((ignored, publishFailure) -> {
+            // The next message need not wait for the bus's answer: the bus keeps a topic's publishes
+            // in order. A failure still reaches the sender, possibly after answers to later messages.
+            invoke(() -> bus.publish(connection.topic(), published)).whenComplete((ignored, publishFailure) -> {
                 if (publishFailure != null) {
                     Messages.publishFailed(connection.topic(), Stages.unwrap(publishFailure));
-                    connection.outbound().offer(broadcastFailedFrame);
+                    sendError(connection, ErrorReason.BROADCAST_FAILED, text);
                 }
-                return null;
             });
+            return DONE;
         });
     }
 
-    private void sendReply(Connection<U> connection, Object reply) {
+    private void sendReply(Connection<U> connection, Object reply, String text) {
         String frame;
         try {
             frame = codec.encode(reply);
         } catch (RuntimeException e) {
             Messages.encodingFailed("direct reply", connection.id(), e);
-            frame = codec.internalErrorFrame();
+            sendError(connection, ErrorReason.INTERNAL, text);
+            return;
         }
         connection.outbound().offer(frame);
     }
 
-    private void reportFailure(Connection<U> connection, String method, Throwable failure) {
+    /** @param text the client's message the failure answers, or null (onConnect) */
+    private void reportFailure(Connection<U> connection, String method, Throwable failure, String text) {
         Throwable cause = Stages.unwrap(failure);
         if (cause instanceof HandlerException handlerException) {
-            connection.outbound().offer(codec.errorFrame(handlerException.clientMessage()));
+            sendError(connection, ErrorReason.APPLICATION, handlerException.clientMessage(), text);
         } else if (cause instanceof HandlerTimeoutException) {
             Messages.handlerTimedOut(method, handlerName, connection.id(), limits.handlerTimeoutMs());
-            connection.outbound().offer(handlerTimedOutFrame);
+            sendError(connection, ErrorReason.HANDLER_TIMEOUT, text);
         } else {
             Messages.handlerFailed(method, handlerName, connection.id(), cause);
-            connection.outbound().offer(codec.internalErrorFrame());
+            sendError(connection, ErrorReason.INTERNAL, text);
         }
+    }
+
+    /** @param text the client's message the error answers (its id is echoed), or null */
+    private void sendError(Connection<U> connection, ErrorReason reason, String text) {
+        sendError(connection, reason, ErrorFrames.MESSAGES.get(reason), text);
+    }
+
+    /** @param message the default frame's message, fit for the client */
+    private void sendError(Connection<U> connection, ErrorReason reason, String message, String text) {
+        metrics.errorFrameSent(reason);
+        connection.outbound().offer(errors.frame(reason, message, text));
     }
 
     /**
@@ -492,10 +548,18 @@ public final class Dispatcher<C, E, U> {
         }
     }
 
-    /** Calls a handler method within {@code realtime.handler-timeout-ms}; see {@link #invoke}. */
-    private <T> CompletionStage<T> callHandler(Supplier<? extends CompletionStage<T>> call) {
+    /**
+     * Calls a handler method within {@code realtime.handler-timeout-ms} (see {@link #invoke}) and tells
+     * the metrics how long its stage took.
+     *
+     * @param method the method's name, for the metrics: a constant
+     */
+    private <T> CompletionStage<T> callHandler(String method, Supplier<? extends CompletionStage<T>> call) {
+        long started = System.nanoTime();
         CompletionStage<T> stage = invoke(call);
-        return limits.handlerTimeoutMs() == 0 ? stage : Stages.withTimeout(stage, limits.handlerTimeoutMs());
+        CompletionStage<T> bounded = limits.handlerTimeoutMs() == 0 ? stage : Stages.withTimeout(stage, limits.handlerTimeoutMs());
+        return bounded.whenComplete((result, failure) ->
+                metrics.handlerCompleted(method, System.nanoTime() - started, failure != null));
     }
 
     /** Calls a handler method; a thrown exception or a null stage becomes a failed stage. */

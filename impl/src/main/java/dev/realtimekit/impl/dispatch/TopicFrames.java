@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 
 import jakarta.json.Json;
 import jakarta.json.JsonException;
+import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
@@ -17,6 +18,7 @@ import dev.realtimekit.HandlerException;
 import dev.realtimekit.TopicAccess;
 import dev.realtimekit.TopicAuthorizer;
 import dev.realtimekit.impl.codec.JsonCodec;
+import dev.realtimekit.impl.config.RealtimeConfig;
 import dev.realtimekit.impl.i18n.Messages;
 import dev.realtimekit.impl.registry.TopicNames;
 import dev.realtimekit.impl.registry.TopicRegistry;
@@ -37,10 +39,20 @@ public final class TopicFrames {
     public record Options(boolean enabled, int maxTopicsPerConnection, int maxTopicLength, long authTimeoutMs,
             TopicAuthorizer<Object> authorizer) {
         public static final Options DISABLED = new Options(false, 1, 1, 1, null);
+
+        /** @param authorizer the application's topic authorizer, or null */
+        public static Options of(RealtimeConfig config, TopicAuthorizer<Object> authorizer) {
+            return new Options(config.topicFrames(), config.maxTopicsPerConnection(), config.maxTopicLength(),
+                    config.authTimeoutMs(), authorizer);
+        }
     }
 
-    /** A parsed control frame. */
-    record Control(boolean subscribe, String topic) {
+    /**
+     * A parsed control frame.
+     *
+     * @param id the frame's optional {@code "id"} (see {@link JsonCodec#messageId}), echoed in a refusal, or null
+     */
+    record Control(boolean subscribe, String topic, JsonValue id) {
     }
 
     /** The confirmations: {@code {"type":"subscribed","topic":"..."}}. */
@@ -48,18 +60,26 @@ public final class TopicFrames {
     public record Confirmation(String type, String topic) {
     }
 
-    /** A refusal naming the topic and an HTTP status. */
-    @JsonbPropertyOrder({"type", "message", "topic", "status"})
-    public record Refusal(String type, String message, String topic, int status) {
+    /** A refusal naming the topic and an HTTP status, and the frame's id when it had one (omitted when null). */
+    @JsonbPropertyOrder({"type", "message", "topic", "status", "id"})
+    public record Refusal(String type, String message, String topic, int status, JsonValue id) {
     }
 
     private final Options options;
     private final TopicRegistry registry;
     private final JsonCodec codec;
     private final LifecycleListener lifecycle;
+    private final Runnable onRefusal;
     private final JsonParserFactory parsers = Json.createParserFactory(Map.of());
 
     TopicFrames(Options options, TopicRegistry registry, JsonCodec codec, LifecycleListener lifecycle) {
+        this(options, registry, codec, lifecycle, () -> {
+        });
+    }
+
+    /** @param onRefusal runs for each refusal frame sent (for the metrics) */
+    TopicFrames(Options options, TopicRegistry registry, JsonCodec codec, LifecycleListener lifecycle, Runnable onRefusal) {
+        this.onRefusal = onRefusal;
         this.options = options;
         this.registry = registry;
         this.codec = codec;
@@ -77,6 +97,7 @@ public final class TopicFrames {
         }
         String type = null;
         String topic = null;
+        JsonValue id = null;
         boolean topicIsText = true;
         try (JsonParser parser = parsers.createParser(new StringReader(text))) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
@@ -99,6 +120,8 @@ public final class TopicFrames {
                 } else if (key.equals("topic")) {
                     topicIsText = value == JsonParser.Event.VALUE_STRING;
                     topic = topicIsText ? parser.getString() : null;
+                } else if (key.equals("id") && id == null) {
+                    id = JsonCodec.echoableId(parser, value);
                 }
             }
         } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
@@ -107,18 +130,18 @@ public final class TopicFrames {
         if (!"subscribe".equals(type) && !"unsubscribe".equals(type)) {
             return null;
         }
-        return new Control(type.equals("subscribe"), topicIsText ? topic : null);
+        return new Control(type.equals("subscribe"), topicIsText ? topic : null, id);
     }
 
     /** Handles a control frame of the connection. @return a stage that completes when it has been answered */
     CompletionStage<Void> handle(Connection<?> connection, Control control) {
         String topic = control.topic();
         if (!TopicNames.isValid(topic, options.maxTopicLength())) {
-            refuse(connection, topic, 400, "Invalid topic");
+            refuse(connection, control, 400, "Invalid topic");
             return CompletableFuture.completedFuture(null);
         }
         if (!control.subscribe()) {
-            unsubscribe(connection, topic);
+            unsubscribe(connection, control);
             return CompletableFuture.completedFuture(null);
         }
         if (topic.equals(connection.topic()) || connection.secondaryTopics().containsKey(topic)) {
@@ -126,19 +149,19 @@ public final class TopicFrames {
             return CompletableFuture.completedFuture(null);
         }
         if (connection.secondaryTopics().size() + 1 >= options.maxTopicsPerConnection()) {
-            refuse(connection, topic, 429, "Too many topics");
+            refuse(connection, control, 429, "Too many topics");
             return CompletableFuture.completedFuture(null);
         }
         return authorize(connection, topic).thenCompose(status -> {
             if (status != 200) {
-                refuse(connection, topic, status, HandlerException.reasonPhrase(status));
+                refuse(connection, control, status, HandlerException.reasonPhrase(status));
                 return CompletableFuture.completedFuture(null);
             }
             TopicSubscription subscription = new TopicSubscription(connection, topic, codec.encode(topic));
             return registry.add(subscription).handle((ignored, failure) -> {
                 if (failure != null) {
                     Messages.subscribeFailed(topic, connection.id(), Stages.unwrap(failure));
-                    refuse(connection, topic, 503, HandlerException.reasonPhrase(503));
+                    refuse(connection, control, 503, HandlerException.reasonPhrase(503));
                 } else if (connection.isClosed()) {
                     registry.remove(subscription);
                 } else {
@@ -151,9 +174,10 @@ public final class TopicFrames {
         });
     }
 
-    private void unsubscribe(Connection<?> connection, String topic) {
+    private void unsubscribe(Connection<?> connection, Control control) {
+        String topic = control.topic();
         if (topic.equals(connection.topic())) {
-            refuse(connection, topic, 400, "Cannot unsubscribe from the connection's own topic");
+            refuse(connection, control, 400, "Cannot unsubscribe from the connection's own topic");
             return;
         }
         TopicSubscription subscription = connection.secondaryTopics().remove(topic);
@@ -205,7 +229,8 @@ public final class TopicFrames {
         connection.deliver(codec.encode(new Confirmation(type, topic)));
     }
 
-    private void refuse(Connection<?> connection, String topic, int status, String message) {
-        connection.deliver(codec.encode(new Refusal("error", message, topic, status)));
+    private void refuse(Connection<?> connection, Control control, int status, String message) {
+        onRefusal.run();
+        connection.deliver(codec.encode(new Refusal("error", message, control.topic(), status, control.id())));
     }
 }

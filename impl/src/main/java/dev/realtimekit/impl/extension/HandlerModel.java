@@ -15,7 +15,8 @@ import jakarta.enterprise.inject.spi.Bean;
  * @param validatorType its {@code TokenValidator<U>} bean type
  * @param authorizer the {@code TopicAuthorizer} bean, or null when the application has none
  * @param authorizerType its {@code TopicAuthorizer<U>} bean type, or null
+ * @param errorFrameMapper the {@code ErrorFrameMapper} bean, or null when the application has none
  */
 public record HandlerModel(Bean<?> handler, Type handlerType, Type messageType, Type userType,
-        Bean<?> validator, Type validatorType, Bean<?> authorizer, Type authorizerType) {
+        Bean<?> validator, Type validatorType, Bean<?> authorizer, Type authorizerType, Bean<?> errorFrameMapper) {
 }

@@ -23,15 +23,20 @@ import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessBean;
 import jakarta.interceptor.Interceptor;
 
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 
+import dev.realtimekit.ErrorFrameMapper;
 import dev.realtimekit.MessageHandler;
 import dev.realtimekit.TokenValidator;
 import dev.realtimekit.TopicAuthorizer;
 import dev.realtimekit.impl.bus.EventBuses;
+import dev.realtimekit.impl.bus.redis.ApplicationRedisClient;
 import dev.realtimekit.impl.config.RealtimeConfig;
 import dev.realtimekit.impl.health.HealthChecks;
 import dev.realtimekit.impl.i18n.Messages;
+import dev.realtimekit.impl.metrics.MetricsBackends;
 
 /**
  * Finds the application's {@link MessageHandler}, {@link TokenValidator} and optional
@@ -46,13 +51,32 @@ public class RealtimeExtension implements Extension {
     private final List<Bean<?>> handlers = new ArrayList<>();
     private final List<Bean<?>> validators = new ArrayList<>();
     private final List<Bean<?>> authorizers = new ArrayList<>();
+    private final List<Bean<?>> errorFrameMappers = new ArrayList<>();
     private volatile HandlerModel model;
 
-    /** Adds the kit's health checks when the application sees MicroProfile Health (see {@link HealthChecks}). */
-    void addHealthChecks(@Observes BeforeBeanDiscovery event) {
+    /**
+     * Adds the kit's beans for optional features the application sees: the health checks with
+     * MicroProfile Health ({@link HealthChecks}), the registry holder with MicroProfile Metrics
+     * ({@link MetricsBackends}), the application's view of the kit's Redisson client when the kit
+     * uses Redis ({@link ApplicationRedisClient}).
+     */
+    void addOptionalBeans(@Observes BeforeBeanDiscovery event) {
         if (HealthChecks.available()) {
             HealthChecks.register(event);
         }
+        if (MetricsBackends.microProfileMetricsVisible()) {
+            MetricsBackends.register(event);
+        }
+        if (EventBuses.redissonAvailable() && redisConfigured()) {
+            ApplicationRedisClient.register(event);
+        }
+    }
+
+    /** @return whether the configuration names a Redis (read directly: the config bean does not exist yet) */
+    private static boolean redisConfigured() {
+        Config config = ConfigProvider.getConfig();
+        return config.getOptionalValue("realtime.redis.address", String.class).isPresent()
+                || config.getOptionalValue("realtime.redis.config", String.class).isPresent();
     }
 
     /** Collects the beans that implement one of the kit's application-side interfaces. */
@@ -66,6 +90,9 @@ public class RealtimeExtension implements Extension {
         }
         if (typeOf(bean, TopicAuthorizer.class) != null) {
             authorizers.add(bean);
+        }
+        if (bean.getTypes().contains(ErrorFrameMapper.class)) {
+            errorFrameMappers.add(bean);
         }
     }
 
@@ -109,7 +136,10 @@ public class RealtimeExtension implements Extension {
         } else if (authorizers.size() == 1) {
             checkUserType(authorizers.get(0), TopicAuthorizer.class, userType, handlerName, problems);
         }
-        for (List<Bean<?>> beans : List.of(handlers, validators, authorizers)) {
+        if (errorFrameMappers.size() > 1) {
+            problems.add(Messages.tooMany("ErrorFrameMapper", names(errorFrameMappers)));
+        }
+        for (List<Bean<?>> beans : List.of(handlers, validators, authorizers, errorFrameMappers)) {
             for (Bean<?> bean : beans) {
                 if (UNSUPPORTED_SCOPES.contains(bean.getScope())) {
                     problems.add(Messages.unsupportedScope(bean.getBeanClass().getName(), bean.getScope().getSimpleName()));
@@ -118,13 +148,20 @@ public class RealtimeExtension implements Extension {
         }
 
         if (!problems.isEmpty()) {
-            problems.forEach(problem -> event.addDeploymentProblem(new DeploymentException(problem)));
+            // Each problem once, as a log line of its own; the server gets one exception that names their
+            // ids. Given one exception per problem, Liberty logged each of them three times or more, with
+            // this method's stack trace, which says nothing to the application's developer.
+            problems.forEach(Messages::deploymentProblem);
+            DeploymentException failed = new DeploymentException(Messages.deploymentFailed(problems));
+            failed.setStackTrace(new StackTraceElement[0]);
+            event.addDeploymentProblem(failed);
             return;
         }
         Bean<?> authorizer = authorizers.isEmpty() ? null : authorizers.get(0);
         model = new HandlerModel(handlers.get(0), handlerType, handlerType.getActualTypeArguments()[0], userType,
                 validators.get(0), typeOf(validators.get(0), TokenValidator.class),
-                authorizer, authorizer == null ? null : typeOf(authorizer, TopicAuthorizer.class));
+                authorizer, authorizer == null ? null : typeOf(authorizer, TopicAuthorizer.class),
+                errorFrameMappers.isEmpty() ? null : errorFrameMappers.get(0));
     }
 
     /** @return what the deployment provides; only after a successful validation */

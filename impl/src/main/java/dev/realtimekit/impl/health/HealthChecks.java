@@ -8,6 +8,8 @@ import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
+import dev.realtimekit.impl.runtime.OptionalApis;
+
 /**
  * Adds the kit's health checks as beans, only when the application sees MicroProfile Health (the
  * server enables {@code mpHealth-4.0}): on a server without it their classes cannot even be loaded,
@@ -25,12 +27,7 @@ public final class HealthChecks {
 
     /** @return whether MicroProfile Health's API is visible to the kit */
     public static boolean available() {
-        try {
-            Class.forName(API, false, HealthChecks.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
+        return OptionalApis.visible(API);
     }
 
     /** Adds the readiness and liveness checks as application-scoped beans; call only when {@link #available()}. */

@@ -72,7 +72,7 @@ public final class NodeHealth {
             reasons.add("Redis is unreachable");
         }
         if (status.deafSubscriptions() > 0) {
-            reasons.add(status.deafSubscriptions() + " subscriptions are not delivering and being repaired");
+            reasons.add(status.deafSubscriptions() + " subscription(s) not delivering, being repaired");
         }
         if (isDraining) {
             reasons.add("draining: connections are being closed with 1012");

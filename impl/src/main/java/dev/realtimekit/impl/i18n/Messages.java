@@ -1,6 +1,8 @@
 package dev.realtimekit.impl.i18n;
 
 import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -12,6 +14,8 @@ public final class Messages {
 
     /** The kit's logger; set {@code dev.realtimekit} to FINE to see per-connection events. */
     public static final Logger LOG = Logger.getLogger("dev.realtimekit");
+    /** Whether subscriptions are failing: set by the first failure of an episode, cleared by a success. */
+    private static final AtomicBoolean SUBSCRIBE_FAILING = new AtomicBoolean();
 
     private Messages() {
     }
@@ -35,7 +39,9 @@ public final class Messages {
 
     public static String noTokenValidator(String handlerClass) {
         return "RTK0004E: No TokenValidator bean was found for the MessageHandler " + handlerClass
-                + ". Implement dev.realtimekit.TokenValidator<U> in a CDI bean to authenticate handshakes.";
+                + ". Implement dev.realtimekit.TokenValidator<U> in a CDI bean to authenticate handshakes,"
+                + " and give its class a bean-defining annotation (e.g. @ApplicationScoped): with annotated bean discovery,"
+                + " a class without one is not a bean.";
     }
 
     public static String tooMany(String type, Collection<String> classes) {
@@ -70,6 +76,22 @@ public final class Messages {
         return "RTK0011E: realtime.redis.* is configured but Redisson is not in the application: add org.redisson:redisson to the WAR.";
     }
 
+    /** Logs one deployment problem (one of the ids above), once, without a stack trace. */
+    public static void deploymentProblem(String problem) {
+        LOG.severe(problem);
+    }
+
+    /**
+     * @param problems the deployment problems, each starting with its id
+     * @return the one deployment problem the server is given: its ids, pointing to the lines logged before
+     */
+    public static String deploymentFailed(List<String> problems) {
+        List<String> ids = problems.stream().map(problem -> problem.substring(0, Math.min(8, problem.length()))).toList();
+        return "RTK0012E: The realtime kit cannot start this application: " + problems.size() + " deployment problem"
+                + (problems.size() == 1 ? " (" + ids.get(0) + "), logged" : "s (" + String.join(", ", ids) + "), each logged")
+                + " before this message.";
+    }
+
     // Runtime
 
     public static void endpointRegistered(String contextPath, String path, String handlerClass, String bus) {
@@ -100,11 +122,11 @@ public final class Messages {
     }
 
     public static void publishFailed(String topic, Throwable failure) {
-        LOG.log(Level.FINE, failure, () -> "RTK0106W: Publishing an event to topic " + topic + " failed.");
+        LOG.log(Level.FINE, failure, () -> "Publishing an event to topic " + topic + " failed.");
     }
 
     public static void deliveryFailed(String connectionId, Throwable failure) {
-        LOG.log(Level.FINE, failure, () -> "RTK0107W: Delivering a frame to connection " + connectionId + " failed.");
+        LOG.log(Level.FINE, failure, () -> "Delivering a frame to connection " + connectionId + " failed.");
     }
 
     public static void slowConsumer(String connectionId, int frames, long bytes) {
@@ -112,9 +134,26 @@ public final class Messages {
                 + " bytes) behind (realtime.send-queue-capacity, realtime.send-queue-bytes) and was closed with 1008.");
     }
 
+    /**
+     * A connection's subscription failed: WARNING once per episode (until a subscription succeeds
+     * again, {@link #subscribeSucceeded}), without a stack trace, so that an outage that fails every
+     * handshake does not flood the log; each one at FINE, with its cause.
+     */
     public static void subscribeFailed(String topic, String connectionId, Throwable failure) {
-        LOG.log(Level.WARNING, failure, () -> "RTK0109W: Subscribing connection " + connectionId + " to topic " + topic
-                + " failed; the handshake was answered 503 (or the open connection closed with 1011).");
+        if (SUBSCRIBE_FAILING.compareAndSet(false, true)) {
+            LOG.warning(() -> "RTK0109W: Subscribing connection " + connectionId + " to topic " + topic
+                    + " failed (" + failure + "); the handshake was answered 503 (or the open connection closed with 1011)."
+                    + " Further failures are logged at FINE until a subscription succeeds again.");
+        } else {
+            LOG.log(Level.FINE, failure, () -> "Subscribing connection " + connectionId + " to topic " + topic + " failed.");
+        }
+    }
+
+    /** A subscription succeeded: the next failure is a new episode, logged at WARNING again. */
+    public static void subscribeSucceeded() {
+        if (SUBSCRIBE_FAILING.get()) {
+            SUBSCRIBE_FAILING.set(false);
+        }
     }
 
     public static void shutdownIncomplete(int connections, long timeoutMs) {
@@ -142,6 +181,26 @@ public final class Messages {
         LOG.fine(() -> count + " connections whose sessions never opened after the upgrade were dropped.");
     }
 
+    /** The first failure of the application's ErrorFrameMapper; later ones are FINE (a flood could cause many). */
+    public static void errorFrameMapperFailed(String mapperClass, String reason, Throwable failure, boolean first) {
+        if (first) {
+            LOG.log(Level.WARNING, failure, () -> "RTK0124W: The ErrorFrameMapper " + mapperClass + " failed for an error ("
+                    + reason + "); the client got the default error frame. Further failures are logged at FINE.");
+        } else {
+            LOG.log(Level.FINE, failure, () -> "The ErrorFrameMapper " + mapperClass + " failed for an error (" + reason + ").");
+        }
+    }
+
+    /** The first failure of an EventDelivered observer; later ones are FINE (they may come with every event). */
+    public static void deliveryObserverFailed(String topic, Throwable failure, boolean first) {
+        if (first) {
+            LOG.log(Level.WARNING, failure, () -> "RTK0123W: An observer of the EventDelivered event failed (topic " + topic
+                    + "); deliveries are not affected. Further failures are logged at FINE.");
+        } else {
+            LOG.log(Level.FINE, failure, () -> "An observer of the EventDelivered event failed (topic " + topic + ").");
+        }
+    }
+
     public static void observerFailed(String event, Throwable failure) {
         LOG.log(Level.WARNING, failure, () -> "RTK0114W: An observer of the " + event + " event failed; the connection is not affected.");
     }
@@ -151,10 +210,14 @@ public final class Messages {
                 + "); trying again every " + seconds + " s.");
     }
 
-    public static void blockingWriteStuck(String sessionId, long timeoutMs) {
-        LOG.warning(() -> "RTK0116W: A blocking write to session " + sessionId + " has not returned for " + timeoutMs
-                + " ms: the connection is given up and the thread writing stays parked in the container."
-                + " realtime.send-window-bytes=0 writes every frame asynchronously instead.");
+    /** @param blocking a blocking write (a thread stays parked) rather than an asynchronous one */
+    public static void writeStuck(String sessionId, long timeoutMs, boolean blocking) {
+        LOG.warning(() -> blocking
+                ? "RTK0116W: A blocking write to session " + sessionId + " has not returned for " + timeoutMs
+                        + " ms: the connection is given up and the thread writing stays parked in the container."
+                        + " realtime.send-window-bytes=0 writes every frame asynchronously instead."
+                : "RTK0116W: An asynchronous write to session " + sessionId + " has not completed for " + timeoutMs
+                        + " ms while the container closes it: the container's close frame may share its buffers.");
     }
 
     public static void closeNeverReported(String sessionId) {
@@ -182,9 +245,28 @@ public final class Messages {
                 + "); liveness is DOWN: restart the server.");
     }
 
+    public static void metricsBackend(String backend) {
+        LOG.info(() -> "RTK0122I: The realtime kit's metrics go to: " + backend + ".");
+    }
+
+    public static void connectionOpened(String connectionId) {
+        LOG.fine(() -> "Connection " + connectionId + " opened.");
+    }
+
+    public static void connectionClosed(String connectionId, int code) {
+        LOG.fine(() -> "Connection " + connectionId + " closed with " + code + ".");
+    }
+
     public static void redisUnreachable(String bus, Throwable failure) {
         LOG.warning(() -> "RTK0200W: " + bus + " is unreachable (" + failure + "); broadcasts fail with"
                 + " \"Failed to broadcast event\" until it is back. Logged once per outage.");
+    }
+
+    public static void redisConnectionLost(String bus, String address) {
+        LOG.warning(() -> "RTK0205W: A connection to " + bus + " (" + address + ") was lost while Redis kept answering on"
+                + " the others. If it carried subscriptions, Redisson subscribes them again on another connection, and"
+                + " events published to them meanwhile did not reach this node; a subscription check follows."
+                + " Logged at most once a minute.");
     }
 
     public static void redisRecovered(String bus) {

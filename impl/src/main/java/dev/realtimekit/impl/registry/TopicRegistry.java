@@ -5,15 +5,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import dev.realtimekit.impl.bus.EventBus;
+import dev.realtimekit.impl.bus.PublishTime;
 import dev.realtimekit.impl.i18n.Messages;
+import dev.realtimekit.impl.metrics.RealtimeMetrics;
 
 /**
  * This node's map from topic to its local subscribers, and the owner of this node's bus
  * subscriptions: a topic is subscribed on the bus while it has at least one local subscriber.
  *
- * <p>Thread-safe. {@link #deliver} hands one payload to every local subscriber of the topic; for one
+ * <p>Thread-safe. {@link #onEvent} hands one payload to every local subscriber of the topic; for one
  * topic, deliveries never interleave, so every subscriber sees the topic's events in the same order.
  * A subscriber that throws is skipped, never the others.
  */
@@ -34,9 +37,28 @@ public final class TopicRegistry implements EventBus.Listener {
     private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
     private final AtomicInteger subscribers = new AtomicInteger();
     private final EventBus bus;
+    private final RealtimeMetrics metrics;
+    /** Told about each event of an application topic once it was handed to the local subscribers; null: nobody listens. */
+    private final BiConsumer<String, String> delivered;
 
     public TopicRegistry(EventBus bus) {
+        this(bus, RealtimeMetrics.NONE, null);
+    }
+
+    /** @param metrics told about each event of an application topic handed to local subscribers */
+    public TopicRegistry(EventBus bus, RealtimeMetrics metrics) {
+        this(bus, metrics, null);
+    }
+
+    /**
+     * @param metrics told about each event of an application topic handed to local subscribers
+     * @param delivered told (topic, frame) about each event of an application topic right after it was
+     *     handed to the local subscribers, under the topic's delivery order, or null
+     */
+    public TopicRegistry(EventBus bus, RealtimeMetrics metrics, BiConsumer<String, String> delivered) {
         this.bus = bus;
+        this.metrics = metrics;
+        this.delivered = delivered;
     }
 
     /**
@@ -94,10 +116,33 @@ public final class TopicRegistry implements EventBus.Listener {
      */
     @Override
     public void onEvent(String topicName, String payload) {
+        onEvent(topicName, payload, PublishTime.UNKNOWN);
+    }
+
+    /**
+     * As {@link #onEvent(String, String)}; for an application topic, then tells the metrics how many
+     * subscribers got it and how long after its publish.
+     */
+    @Override
+    public void onEvent(String topicName, String payload, long publishedMicros) {
         Topic topic = topics.get(topicName);
         if (topic == null) {
             return;
         }
+        boolean application = !TopicNames.isInternal(topicName);
+        int delivered = deliver(topicName, topic, payload, application ? this.delivered : null);
+        if (application) {
+            metrics.eventDelivered(delivered, publishedMicros == PublishTime.UNKNOWN ? -1
+                    : Math.max(0, PublishTime.now() - publishedMicros) * 1_000);
+        }
+    }
+
+    /**
+     * @param observer told about the event after the subscribers, still in the topic's order, or null
+     * @return to how many subscribers the payload was handed
+     */
+    private int deliver(String topicName, Topic topic, String payload, BiConsumer<String, String> observer) {
+        int delivered = 0;
         BusMessages.Decoded excluding = BusMessages.excluded(payload);
         String frame = excluding == null ? payload : excluding.frame();
         String excluded = excluding == null ? null : excluding.target();
@@ -108,11 +153,16 @@ public final class TopicRegistry implements EventBus.Listener {
                 }
                 try {
                     subscriber.deliver(frame);
+                    delivered++;
                 } catch (RuntimeException e) {
                     Messages.deliveryFailed(subscriber.id(), e);
                 }
             }
+            if (observer != null) {
+                observer.accept(topicName, frame);
+            }
         }
+        return delivered;
     }
 
     /** @return the number of application topics with local subscribers (the kit's own topics are not counted) */

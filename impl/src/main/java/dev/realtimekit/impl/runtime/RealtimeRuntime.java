@@ -6,6 +6,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
 import jakarta.annotation.PostConstruct;
@@ -16,12 +18,15 @@ import jakarta.enterprise.context.spi.CreationalContext;
 import jakarta.enterprise.concurrent.ContextService;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import jakarta.json.bind.JsonbBuilder;
 
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 
+import dev.realtimekit.ErrorFrameMapper;
+import dev.realtimekit.EventDelivered;
 import dev.realtimekit.MessageHandler;
 import dev.realtimekit.TokenValidator;
 import dev.realtimekit.TopicAuthorizer;
@@ -39,6 +44,9 @@ import dev.realtimekit.impl.extension.HandlerModel;
 import dev.realtimekit.impl.extension.RealtimeExtension;
 import dev.realtimekit.impl.health.NodeHealth;
 import dev.realtimekit.impl.i18n.Messages;
+import dev.realtimekit.impl.metrics.MeteredEventBus;
+import dev.realtimekit.impl.metrics.MetricsBackends;
+import dev.realtimekit.impl.metrics.RealtimeMetrics;
 import dev.realtimekit.impl.registry.TopicRegistry;
 
 /**
@@ -76,9 +84,12 @@ public class RealtimeRuntime {
     private TokenValidator<Object> tokenValidator;
     private TopicAuthorizer<Object> topicAuthorizer;
     private JsonCodec codec;
-    private EventBus bus;
+    private volatile EventBus bus;
+    /** The bus under {@link #bus}'s metrics: Redis or in-JVM. */
+    private volatile EventBus chosenBus;
+    private RealtimeMetrics metrics = RealtimeMetrics.NONE;
     private TopicRegistry registry;
-    private Dispatcher<Object, Object, Object> dispatcher;
+    private volatile Dispatcher<Object, Object, Object> dispatcher;
     private volatile boolean stopping;
     /** Set once the bus confirmed its first subscription (the node's channel for direct frames). */
     private volatile boolean started;
@@ -101,13 +112,20 @@ public class RealtimeRuntime {
                 : (TopicAuthorizer<Object>) beanManager.getReference(model.authorizer(), model.authorizerType(), references);
         handlerName = model.handler().getBeanClass().getName();
         codec = new JsonCodec(JsonbBuilder.create());
-        bus = EventBuses.create(config);
-        registry = new TopicRegistry(bus);
+        boolean redis = config.redisEnabled();
+        metrics = MetricsBackends.create(beanManager, config.path(),
+                () -> dispatcher == null ? 0 : dispatcher.openConnections(),
+                redis ? () -> bus == null ? 0 : bus.status().subscriptions() : null,
+                redis ? () -> bus == null ? 0 : bus.status().deafSubscriptions() : null);
+        chosenBus = EventBuses.create(config, metrics);
+        bus = new MeteredEventBus(chosenBus, metrics);
+        registry = new TopicRegistry(bus, metrics, deliveryEvents());
         bus.start(registry);
         dispatcher = new Dispatcher<>(handler, handlerName, model.messageType(), codec, registry, bus,
                 applicationExecutor(), DispatchLimits.of(config), new CdiLifecycleEvents(beanManager.getEvent(), executor),
-                new TopicFrames.Options(config.topicFrames(), config.maxTopicsPerConnection(), config.maxTopicLength(),
-                        config.authTimeoutMs(), topicAuthorizer));
+                TopicFrames.Options.of(config, topicAuthorizer), metrics,
+                model.errorFrameMapper() == null ? null : (ErrorFrameMapper) beanManager.getReference(model.errorFrameMapper(),
+                        ErrorFrameMapper.class, references));
         Executor closing = applicationExecutor();
         drain = new Drain<>(dispatcher::connections,
                 connection -> dispatcher.close(connection, Drain.SERVICE_RESTART, Drain.REASON),
@@ -133,6 +151,29 @@ public class RealtimeRuntime {
                 scheduler.schedule(this::startDirectDelivery, DIRECT_RETRY_SECONDS, TimeUnit.SECONDS);
             }
         });
+    }
+
+    /**
+     * Fires {@link EventDelivered} for each event delivered on this node, with the application's
+     * context (the delivering thread may be Redisson's); null, costing nothing per event, when the
+     * application observes no such event.
+     */
+    private BiConsumer<String, String> deliveryEvents() {
+        if (beanManager.resolveObserverMethods(new EventDelivered("", "")).isEmpty()) {
+            return null;
+        }
+        Event<EventDelivered> event = beanManager.getEvent().select(EventDelivered.class);
+        AtomicBoolean failedBefore = new AtomicBoolean();
+        BiConsumer<String, String> fire = (topic, json) -> {
+            try {
+                event.fire(new EventDelivered(topic, json));
+            } catch (RuntimeException e) {
+                Messages.deliveryObserverFailed(topic, e, !failedBefore.getAndSet(true));
+            }
+        };
+        @SuppressWarnings("unchecked")
+        BiConsumer<String, String> contextual = contextService.createContextualProxy(fire, BiConsumer.class);
+        return contextual;
     }
 
     /**
@@ -201,6 +242,7 @@ public class RealtimeRuntime {
         } catch (Exception e) {
             Messages.unexpected("closing connections at shutdown", e);
         } finally {
+            metrics.close();
             bus.close();
             try {
                 codec.close();
@@ -247,8 +289,18 @@ public class RealtimeRuntime {
         return bus;
     }
 
+    /** @return the bus the configuration chose (Redis or in-JVM), without the metrics around {@link #bus()} */
+    public EventBus chosenBus() {
+        return chosenBus;
+    }
+
     public TopicRegistry registry() {
         return registry;
+    }
+
+    /** @return where the kit's counters and timers go ({@link RealtimeMetrics#NONE} without a metrics feature) */
+    public RealtimeMetrics metrics() {
+        return metrics;
     }
 
     public Dispatcher<Object, Object, Object> dispatcher() {

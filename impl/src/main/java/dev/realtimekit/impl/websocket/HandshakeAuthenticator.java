@@ -17,17 +17,18 @@ import dev.realtimekit.impl.i18n.Messages;
 /**
  * The handshake's checks: the application's {@link TokenValidator}, then its optional
  * {@link TopicAuthorizer}, within the handshake's deadline. Thread-safe; blocks the calling request
- * thread until the deadline at most.
+ * thread until the deadline at most. Public for the testing kit, whose simulated handshakes answer as
+ * the servlet does.
  */
-final class HandshakeAuthenticator {
+public final class HandshakeAuthenticator {
 
     /** What the handshake gets: an HTTP status to answer with, or the user to upgrade for. */
-    record Outcome(int status, Object userId) {
+    public record Outcome(int status, Object userId) {
         static Outcome refuse(int status) {
             return new Outcome(status, null);
         }
 
-        boolean allowed() {
+        public boolean allowed() {
             return status == 101;
         }
     }
@@ -36,7 +37,7 @@ final class HandshakeAuthenticator {
     private final TopicAuthorizer<Object> authorizer;
     private final long timeoutMs;
 
-    HandshakeAuthenticator(TokenValidator<Object> validator, TopicAuthorizer<Object> authorizer, long timeoutMs) {
+    public HandshakeAuthenticator(TokenValidator<Object> validator, TopicAuthorizer<Object> authorizer, long timeoutMs) {
         this.validator = validator;
         this.authorizer = authorizer;
         this.timeoutMs = timeoutMs;
@@ -47,7 +48,7 @@ final class HandshakeAuthenticator {
      * @param topic the requested topic, decoded and syntactically valid
      * @param deadline when the handshake's time is up ({@link System#nanoTime})
      */
-    Outcome check(String token, String topic, long deadline) {
+    public Outcome check(String token, String topic, long deadline) {
         if (token == null || token.isEmpty()) {
             return Outcome.refuse(401);
         }

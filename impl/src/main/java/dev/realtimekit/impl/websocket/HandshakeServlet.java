@@ -27,6 +27,7 @@ import dev.realtimekit.impl.dispatch.ConnectionLimitException;
 import dev.realtimekit.impl.dispatch.Dispatcher;
 import dev.realtimekit.impl.dispatch.Stages;
 import dev.realtimekit.impl.i18n.Messages;
+import dev.realtimekit.impl.metrics.RealtimeMetrics;
 import dev.realtimekit.impl.registry.TopicNames;
 
 /**
@@ -61,10 +62,15 @@ final class HandshakeServlet extends HttpServlet {
     private final transient OriginPolicy origins;
     private final transient Heartbeat heartbeat;
     private final transient BooleanSupplier draining;
+    private final transient RealtimeMetrics metrics;
 
-    /** @param draining whether the node drains: then every handshake gets 503 with {@code Retry-After} */
+    /**
+     * @param draining whether the node drains: then every handshake gets 503 with {@code Retry-After}
+     * @param metrics told about each refused handshake, and each connection's open and close
+     */
     HandshakeServlet(ServerContainer container, RealtimeConfig config, HandshakeAuthenticator authenticator,
-            Dispatcher<?, ?, Object> dispatcher, Heartbeat heartbeat, BooleanSupplier draining) {
+            Dispatcher<?, ?, Object> dispatcher, Heartbeat heartbeat, BooleanSupplier draining, RealtimeMetrics metrics) {
+        this.metrics = metrics;
         this.draining = draining;
         this.container = container;
         this.config = config;
@@ -141,7 +147,7 @@ final class HandshakeServlet extends HttpServlet {
             refuse(response, 503);
             return;
         }
-        RealtimeEndpoint endpoint = new RealtimeEndpoint(dispatcher, config, connection, heartbeat);
+        RealtimeEndpoint endpoint = new RealtimeEndpoint(dispatcher, config, connection, heartbeat, metrics);
         ServerEndpointConfig endpointConfig = ServerEndpointConfig.Builder.create(RealtimeEndpoint.class, config.path())
                 .configurator(new SingleInstance(endpoint))
                 .build();
@@ -157,6 +163,7 @@ final class HandshakeServlet extends HttpServlet {
         }
         if (response.getStatus() != HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
             dispatcher.abandon(connection); // the container refused the upgrade (e.g. a malformed key)
+            metrics.handshakeRefused(response.getStatus());
         }
     }
 
@@ -213,7 +220,8 @@ final class HandshakeServlet extends HttpServlet {
         return request.getParameter("token");
     }
 
-    private static void refuse(HttpServletResponse response, int status) throws IOException {
+    private void refuse(HttpServletResponse response, int status) throws IOException {
+        metrics.handshakeRefused(status);
         response.setStatus(status);
         if (status == 401) {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"realtime\"");

@@ -34,6 +34,11 @@ final class Heartbeat implements AutoCloseable {
     private final ScheduledFuture<?> task;
     private final Executor executor;
 
+    /** @return the managed executor the heartbeat hands work to; outbounds end their pong waits on it too */
+    Executor executor() {
+        return executor;
+    }
+
     Heartbeat(ScheduledExecutorService scheduler, Executor executor, Dispatcher<?, ?, Object> dispatcher,
             long pingIntervalMs) {
         this.executor = executor;

@@ -13,6 +13,7 @@ import dev.realtimekit.impl.config.RealtimeConfig;
 import dev.realtimekit.impl.dispatch.Connection;
 import dev.realtimekit.impl.dispatch.Dispatcher;
 import dev.realtimekit.impl.i18n.Messages;
+import dev.realtimekit.impl.metrics.RealtimeMetrics;
 
 /**
  * The WebSocket endpoint adapter: one instance per connection, created by the handshake for a
@@ -31,10 +32,17 @@ final class RealtimeEndpoint extends Endpoint {
     private final RealtimeConfig config;
     private final Connection<Object> connection;
     private final Heartbeat heartbeat;
+    private final RealtimeMetrics metrics;
     private volatile SessionOutbound outbound;
 
     RealtimeEndpoint(Dispatcher<?, ?, Object> dispatcher, RealtimeConfig config, Connection<Object> connection,
             Heartbeat heartbeat) {
+        this(dispatcher, config, connection, heartbeat, RealtimeMetrics.NONE);
+    }
+
+    RealtimeEndpoint(Dispatcher<?, ?, Object> dispatcher, RealtimeConfig config, Connection<Object> connection,
+            Heartbeat heartbeat, RealtimeMetrics metrics) {
+        this.metrics = metrics;
         this.dispatcher = dispatcher;
         this.config = config;
         this.connection = connection;
@@ -46,13 +54,15 @@ final class RealtimeEndpoint extends Endpoint {
         session.setMaxTextMessageBufferSize(config.maxMessageSize());
         session.setMaxIdleTimeout(config.idleTimeoutMs());
         SessionOutbound opened = new SessionOutbound(session, config.sendQueueCapacity(), config.sendQueueBytes(),
-                config.sendTimeoutMs(), config.sendWindowBytes());
+                config.sendTimeoutMs(), config.sendWindowBytes(), metrics, SessionOutbound.PONG_WAIT_NANOS, heartbeat.executor());
         // Attach (and queue onConnect) before any message handler exists, so no message overtakes onConnect.
         if (!dispatcher.opened(connection, opened)) {
             closeExpired(session);
             return;
         }
         outbound = opened;
+        metrics.connectionOpened();
+        Messages.connectionOpened(connection.id());
         heartbeat.add(opened, () -> dispatcher.lost(connection));
         session.addMessageHandler(String.class, new TextAssembler(config.maxMessageSize(), text -> {
             opened.heard();
@@ -74,6 +84,9 @@ final class RealtimeEndpoint extends Endpoint {
         if (opened != null) {
             // Before the container writes its close frame: see SessionOutbound's comment on blocking writes.
             opened.containerClosing();
+            int code = closeReason.getCloseCode().getCode();
+            metrics.connectionClosed(code);
+            Messages.connectionClosed(connection.id(), code);
         }
         forgetSession();
         dispatcher.closed(connection);

@@ -57,7 +57,7 @@ public final class RealtimeInitializer implements ServletContainerInitializer {
         });
         ServletRegistration.Dynamic registration = context.addServlet(SERVLET_NAME,
                 new HandshakeServlet(container, runtime.config(), authenticator, runtime.dispatcher(), heartbeat,
-                        runtime::draining));
+                        runtime::draining, runtime.metrics()));
         String pattern = runtime.config().urlPattern();
         Set<String> conflicts = registration.addMapping(pattern);
         if (!conflicts.isEmpty()) {

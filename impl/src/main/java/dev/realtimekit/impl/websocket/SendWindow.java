@@ -132,6 +132,21 @@ final class SendWindow {
         pingNonce = 0;
     }
 
+    /**
+     * @return whether a frame of this many bytes does not fit in the window now but will once the
+     *     outstanding ping, sent less than {@code maxWaitNanos} ago, is answered: worth waiting for
+     *     that pong (a frame larger than the window, or one the pong would not make room for, is not)
+     */
+    synchronized boolean awaitingPong(long bytes, long nowNanos, long maxWaitNanos) {
+        return window > 0 && pingNonce != 0 && nowNanos - pingSentAt < maxWaitNanos
+                && written + bytes - confirmed > window && written + bytes - pingCovers <= window;
+    }
+
+    /** @return whether a frame of this many bytes fits in the window now */
+    synchronized boolean fits(long bytes) {
+        return written + bytes - confirmed <= window;
+    }
+
     /** @return the bytes written and not yet confirmed */
     synchronized long behind() {
         return written - confirmed;

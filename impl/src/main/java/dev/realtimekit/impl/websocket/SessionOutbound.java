@@ -1,15 +1,22 @@
 package dev.realtimekit.impl.websocket;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.InterruptedByTimeoutException;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.websocket.CloseReason;
@@ -19,6 +26,8 @@ import jakarta.websocket.Session;
 
 import dev.realtimekit.impl.dispatch.Outbound;
 import dev.realtimekit.impl.i18n.Messages;
+import dev.realtimekit.impl.metrics.RealtimeMetrics;
+import dev.realtimekit.impl.metrics.SlowConsumerReason;
 
 /**
  * The outgoing side of one WebSocket session. Frames wait in a bounded queue and exactly one write is
@@ -48,7 +57,8 @@ import dev.realtimekit.impl.i18n.Messages;
  * {@code SimpleSync.simpleWait}: 3 to 5 of 900 clients that close the moment a reply arrives, in
  * ClosingClientsIT). So every blocking write and ping runs inside a gate, and {@link
  * #containerClosing}, called from {@code onClose}, shuts the gate and waits for the write inside it
- * to finish before the container goes on to its close frame. Pings go through the asynchronous
+ * to finish before the container goes on to its close frame. It waits for an asynchronous write in
+ * flight as well: Liberty's close frame shares that write's buffers too. Pings go through the asynchronous
  * remote, which on Liberty writes them at once as well, but never waits for the link: its blocking
  * {@code sendPing} waits for ever when the link closed just before (okToWrite with a CLOSED link).
  */
@@ -58,18 +68,30 @@ final class SessionOutbound implements Outbound {
     static final String SLOW_CONSUMER_REASON = "Send queue overflow";
     /** Blocking writes one writer does in a row before it hands the rest to an asynchronous write. */
     static final int BLOCKING_WRITES_PER_TURN = 64;
+    /**
+     * How long frames the window refuses wait for the outstanding ping's pong before they are
+     * written asynchronously instead: a client that reads promptly answers within this, and its
+     * frames then keep going out with cheap blocking writes (an asynchronous write costs about three
+     * times as much on Liberty, and under load enough of them make everyone slower).
+     */
+    static final long PONG_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     static final int PING_TIMEOUT = 1001;
     static final String PING_TIMEOUT_REASON = "Ping timeout";
 
     private final Session session;
+    private final RealtimeMetrics metrics;
     private final RemoteEndpoint.Async remote;
     private final RemoteEndpoint.Basic blocking;
     private final SendWindow window;
     private final BlockingWrites blockingWrites = new BlockingWrites();
     /** Held for each blocking write or ping; the container's close waits for it (see the class comment). */
     private final ReentrantLock blockingGate = new ReentrantLock();
-    /** Set, under {@link #blockingGate}, once the container is closing the connection: no blocking write starts. */
+    /** Set, under {@link #blockingGate}, once the container is closing the connection: no write starts. */
     private boolean containerClosing;
+    /** Guarded by {@link #blockingGate}: an asynchronous write was started and has not completed. */
+    private boolean asyncWriteInFlight;
+    /** Signalled, under {@link #blockingGate}, when an asynchronous write completes. */
+    private final Condition asyncWriteDone = blockingGate.newCondition();
     private final long sendTimeoutNanos;
     private final int capacity;
     private final long maxBytes;
@@ -91,12 +113,37 @@ final class SessionOutbound implements Outbound {
     private volatile boolean closed;
     /** True after an overflow: queued data frames are dropped so the close goes out at once. */
     private volatile boolean dropping;
+    /**
+     * Set while the writer waits for a pong (see {@link #PONG_WAIT_NANOS}): the queue's head is
+     * {@link #parkedFrame}, and whoever clears this flag becomes the writer.
+     */
+    private final AtomicBoolean parked = new AtomicBoolean();
+    /** The frame the window refused while parked; written before this flag is set, read after it is cleared. */
+    private Frame parkedFrame;
+    private volatile long parkedNanos;
+    private final long pongWaitNanos;
+    /** Runs a task once a pong wait is over (the JDK's delay thread hands it to the executor). */
+    private final Executor afterWait;
 
     /**
      * @param windowBytes bytes the client may be behind its last answered ping while frames are still
      *     written with blocking writes; 0 writes every frame asynchronously
      */
     SessionOutbound(Session session, int capacity, long maxBytes, long sendTimeoutMs, long windowBytes) {
+        this(session, capacity, maxBytes, sendTimeoutMs, windowBytes, RealtimeMetrics.NONE, PONG_WAIT_NANOS, Runnable::run);
+    }
+
+    /**
+     * @param metrics told about each frame's write and each slow-consumer close
+     * @param pongWaitNanos how long frames the window refuses wait for a pong before they go
+     *     asynchronously; 0 sends them asynchronously at once
+     * @param afterWait runs the end of a wait no pong ended (the frames then go asynchronously)
+     */
+    SessionOutbound(Session session, int capacity, long maxBytes, long sendTimeoutMs, long windowBytes,
+            RealtimeMetrics metrics, long pongWaitNanos, Executor afterWait) {
+        this.metrics = metrics;
+        this.afterWait = CompletableFuture.delayedExecutor(pongWaitNanos, TimeUnit.NANOSECONDS, afterWait);
+        this.pongWaitNanos = pongWaitNanos;
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.remote.setSendTimeout(sendTimeoutMs);
@@ -124,7 +171,8 @@ final class SessionOutbound implements Outbound {
      */
     boolean heartbeat(long nowNanos, boolean ping, Runnable whenGone) {
         if (blockingWrites.stuck(sendTimeoutNanos, nowNanos)) {
-            Messages.blockingWriteStuck(session.getId(), sendTimeoutNanos / 1_000_000);
+            Messages.writeStuck(session.getId(), sendTimeoutNanos / 1_000_000, true);
+            metrics.slowConsumerClosed(SlowConsumerReason.SEND_TIMEOUT);
             closed = true;
             accepting.set(false);
             whenGone.run();
@@ -164,6 +212,9 @@ final class SessionOutbound implements Outbound {
     void pong(ByteBuffer payload) {
         heard();
         window.pong(payload);
+        if (parked.get()) {
+            resume(false);
+        }
     }
 
     @Override
@@ -200,17 +251,24 @@ final class SessionOutbound implements Outbound {
     public void closed() {
         closed = true;
         accepting.set(false);
+        resume(true); // parked frames are failed, not left waiting
     }
 
     /**
-     * The container is closing the connection ({@code onClose}, on the container's thread): no
-     * blocking write or ping starts after this returns, and the one in progress, if any, has ended
-     * (or has been stuck for longer than the send timeout: then the container's close frame may
+     * The container is closing the connection ({@code onClose}, on the container's thread): no write
+     * or ping starts after this returns, and the one in progress, blocking or asynchronous, if any,
+     * has ended (or has taken longer than the send timeout: then the container's close frame may
      * race with it, which is logged).
+     *
+     * <p>Asynchronous writes too: Liberty 25 writes its close frame through the connection's one
+     * frame writer and buffers without waiting for an asynchronous write in flight, and the two
+     * then share (and release) the same pooled buffers: other clients received frames spliced from
+     * other connections' frames (9 of 900 clients in ClosingClientsIT, asynchronous variant).
      */
     void containerClosing() {
         closed = true;
         accepting.set(false);
+        long deadline = System.nanoTime() + sendTimeoutNanos;
         boolean locked = false;
         try {
             locked = blockingGate.tryLock(sendTimeoutNanos, TimeUnit.NANOSECONDS);
@@ -218,11 +276,49 @@ final class SessionOutbound implements Outbound {
             Thread.currentThread().interrupt();
         }
         if (!locked) {
-            Messages.blockingWriteStuck(session.getId(), sendTimeoutNanos / 1_000_000);
+            Messages.writeStuck(session.getId(), sendTimeoutNanos / 1_000_000, true);
             return;
         }
         try {
             containerClosing = true;
+            for (long left = deadline - System.nanoTime(); asyncWriteInFlight && left > 0; ) {
+                left = asyncWriteDone.awaitNanos(left);
+            }
+            if (asyncWriteInFlight) {
+                Messages.writeStuck(session.getId(), sendTimeoutNanos / 1_000_000, false);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            blockingGate.unlock();
+        }
+        resume(true);
+    }
+
+    /**
+     * Notes an asynchronous write as started, unless the container is closing the connection.
+     *
+     * @return false when the container is closing: nothing may be written
+     */
+    private boolean asyncWriteStarting() {
+        blockingGate.lock();
+        try {
+            if (containerClosing) {
+                return false;
+            }
+            asyncWriteInFlight = true;
+            return true;
+        } finally {
+            blockingGate.unlock();
+        }
+    }
+
+    /** An asynchronous write completed: a container close waiting for it may go on. */
+    private void asyncWriteEnded() {
+        blockingGate.lock();
+        try {
+            asyncWriteInFlight = false;
+            asyncWriteDone.signalAll();
         } finally {
             blockingGate.unlock();
         }
@@ -260,28 +356,38 @@ final class SessionOutbound implements Outbound {
     }
 
     private void append(Frame frame) {
-        // Add before counting: a writer that sees the count never finds the queue empty.
         queuedBytes.addAndGet(frame.bytes);
+        // Add before counting: a writer that sees the count never finds the queue empty.
         queue.add(frame);
         if (size.getAndIncrement() == 0) {
-            writeQueued();
+            writeQueued(null);
+        } else if (parked.get() && (frame.close != null || !accepting.get())) {
+            resume(true); // a close does not wait behind the parked frames (a late pong is the timer's)
         }
     }
 
     private void overflow() {
         if (accepting.compareAndSet(true, false)) {
             Messages.slowConsumer(session.getId(), size.get(), queuedBytes.get());
+            metrics.slowConsumerClosed(SlowConsumerReason.QUEUE_FULL);
             dropping = true;
             append(new Frame(null, null, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, SLOW_CONSUMER_REASON), 0));
         }
     }
 
-    /** The writer's loop: runs until the queue is empty or an asynchronous write is in flight. */
-    private void writeQueued() {
+    /**
+     * The writer's loop: runs until the queue is empty, an asynchronous write is in flight, or the
+     * writer parks to wait for a pong.
+     *
+     * @param first the frame to write first (a parked one), or null to start with the queue's head
+     */
+    private void writeQueued(Frame first) {
         int blockingWrites = 0;
-        Frame frame;
-        do {
-            frame = queue.poll();
+        Frame frame = first;
+        while (true) {
+            if (frame == null) {
+                frame = queue.poll();
+            }
             if (frame.close != null) {
                 closeSession(frame);
             } else if (frame.text == null) {
@@ -293,12 +399,71 @@ final class SessionOutbound implements Outbound {
             } else {
                 if (blockingWrites < BLOCKING_WRITES_PER_TURN) {
                     pingWhenFull(); // the window refused the frame
+                    Park park = park(frame);
+                    if (park == Park.PARKED) {
+                        return; // the pong, the wait's timer or a close resumes
+                    }
+                    if (park == Park.RETRY) {
+                        continue; // the pong came meanwhile
+                    }
                 }
                 if (startWrite(frame)) {
                     return; // its bytes count until it is written
                 }
             }
-        } while (done(frame) > 0);
+            if (done(frame) == 0) {
+                return;
+            }
+            frame = null;
+        }
+    }
+
+    private enum Park { PARKED, RETRY, NO }
+
+    /** Parks the writer with this frame at the head when the window's pong is due soon (see {@link #PONG_WAIT_NANOS}). */
+    private Park park(Frame frame) {
+        long now = System.nanoTime();
+        if (pongWaitNanos == 0 || closed || dropping || !accepting.get()
+                || !window.awaitingPong(frame.bytes, now, pongWaitNanos)) {
+            return Park.NO;
+        }
+        parkedFrame = frame;
+        parkedNanos = now;
+        parked.set(true);
+        // A pong, a close or a stale wait noticed before the flag was set did not resume: look again.
+        if ((window.fits(frame.bytes) || closed || !accepting.get()) && parked.compareAndSet(true, false)) {
+            parkedFrame = null;
+            return Park.RETRY;
+        }
+        afterWait.execute(this::endWaitIfOver);
+        return Park.PARKED;
+    }
+
+    /** The wait's time is over: unless a pong or another frame ended it (or a newer wait began), the frames go asynchronously. */
+    private void endWaitIfOver() {
+        if (parked.get() && System.nanoTime() - parkedNanos >= pongWaitNanos) {
+            resume(true);
+        }
+    }
+
+    /**
+     * Ends a park, if any: whoever clears the flag writes on, from the parked frame.
+     *
+     * @param async write the parked frame asynchronously (no pong came in time) instead of trying the window again
+     */
+    private void resume(boolean async) {
+        if (!parked.compareAndSet(true, false)) {
+            return;
+        }
+        Frame frame = parkedFrame;
+        parkedFrame = null;
+        if (!async || closed || dropping) {
+            writeQueued(frame);
+            return;
+        }
+        if (!startWrite(frame) && done(frame) > 0) {
+            writeQueued(null);
+        }
     }
 
     /** A frame left the queue for good (written, failed or dropped). @return the frames still queued or in flight */
@@ -330,6 +495,7 @@ final class SessionOutbound implements Outbound {
             return true;
         }
         frame.complete();
+        metrics.frameSent(true);
         ping();
         return true;
     }
@@ -376,12 +542,21 @@ final class SessionOutbound implements Outbound {
 
     /** @return true when the write is in flight and its completion will continue the loop */
     private boolean startWrite(Frame frame) {
+        if (!asyncWriteStarting()) {
+            frame.fail(new IOException("Connection closed"));
+            return false;
+        }
         window.wrote(frame.bytes);
+        metrics.frameSent(false);
         frame.writer = Thread.currentThread();
         try {
             remote.sendText(frame.text, result -> written(frame, result));
         } catch (RuntimeException e) {
             frame.writer = null;
+            if (!frame.end()) {
+                return !frame.completedInline; // its completion came first and has it in hand
+            }
+            asyncWriteEnded();
             failWrite(frame, e);
             return false;
         }
@@ -391,6 +566,14 @@ final class SessionOutbound implements Outbound {
     }
 
     private void written(Frame frame, SendResult result) {
+        if (!frame.end()) {
+            // A second completion for one write would count the frame out twice, and a second writer
+            // would then write while the first one does: frames interleaved on the wire.
+            Messages.unexpected("a second completion of one write on session " + session.getId(),
+                    new IllegalStateException("write completed twice: " + result.isOK()));
+            return;
+        }
+        asyncWriteEnded();
         if (result.isOK()) {
             frame.complete();
         } else {
@@ -401,13 +584,16 @@ final class SessionOutbound implements Outbound {
             return;
         }
         if (done(frame) > 0) {
-            writeQueued();
+            writeQueued(null);
         }
     }
 
     private void failWrite(Frame frame, Throwable failure) {
         frame.fail(failure);
         Messages.deliveryFailed(session.getId(), failure);
+        if (!closed && isTimeout(failure)) {
+            metrics.slowConsumerClosed(SlowConsumerReason.SEND_TIMEOUT);
+        }
         closed = true;
         accepting.set(false);
         try {
@@ -417,6 +603,17 @@ final class SessionOutbound implements Outbound {
         } catch (IOException | RuntimeException e) {
             Messages.deliveryFailed(session.getId(), e);
         }
+    }
+
+    /** @return whether the write failed because it took longer than the send timeout */
+    private static boolean isTimeout(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException
+                    || cause instanceof InterruptedByTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void closeSession(Frame frame) {
@@ -432,6 +629,16 @@ final class SessionOutbound implements Outbound {
     }
 
     private static final class Frame {
+        private static final VarHandle ENDED;
+
+        static {
+            try {
+                ENDED = MethodHandles.lookup().findVarHandle(Frame.class, "ended", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         /** Null for a close or a keep-alive ping. */
         final String text;
         final CompletableFuture<Void> done;
@@ -442,6 +649,14 @@ final class SessionOutbound implements Outbound {
         volatile Thread writer;
         /** Written and read by the writer thread only. */
         boolean completedInline;
+        /** Set by whoever ends an asynchronous write first: its completion, or the writer when sendText throws. */
+        @SuppressWarnings("unused") // through ENDED: a field, not an AtomicBoolean per frame and subscriber
+        private volatile boolean ended;
+
+        /** @return true for the first caller only */
+        boolean end() {
+            return ENDED.compareAndSet(this, false, true);
+        }
 
         Frame(String text, CompletableFuture<Void> done, CloseReason close, long bytes) {
             this.text = text;

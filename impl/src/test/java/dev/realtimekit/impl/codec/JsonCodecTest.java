@@ -14,6 +14,7 @@ import jakarta.json.bind.JsonbException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonCodecTest {
@@ -43,9 +44,9 @@ class JsonCodecTest {
     }
 
     @Test
-    void prebuiltErrorFrames() {
-        assertEquals("{\"type\":\"error\",\"message\":\"Invalid message format\"}", codec.invalidFormatFrame());
-        assertEquals("{\"type\":\"error\",\"message\":\"Internal server error\"}", codec.internalErrorFrame());
+    void theKitsOwnErrorFrames() {
+        assertEquals("{\"type\":\"error\",\"message\":\"Invalid message format\"}", codec.errorFrame(JsonCodec.INVALID_MESSAGE_FORMAT));
+        assertEquals("{\"type\":\"error\",\"message\":\"Internal server error\"}", codec.errorFrame(ErrorFrame.INTERNAL_ERROR));
     }
 
     @Test
@@ -91,5 +92,37 @@ class JsonCodecTest {
     @Test
     void surroundingWhitespaceIsAccepted() {
         assertEquals(new Inner(true), codec.decode(" \n{\"flag\":true}\n ", Inner.class));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"type\":\"send\",\"id\":\"m-1\"}                 | \"m-1\"",
+        "{\"id\":42,\"type\":\"send\"}                        | 42",
+        "{\"id\":-1.5e3}                                     | -1.5E+3",
+        "{\"id\":\"quote \\\" and \\u00e9\"}                  | \"quote \\\" and \u00e9\"",
+        "{\"inner\":{\"id\":\"deep\"},\"list\":[{\"id\":1}],\"id\":\"top\"} | \"top\"",
+    })
+    void theTopLevelIdOfAMessageIsEchoedAsJson(String text, String expectedJson) {
+        assertEquals(expectedJson, codec.messageId(text).toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"type\":\"send\"}", "{\"inner\":{\"id\":\"deep\"}}", "{\"id\":true}", "{\"id\":null}",
+        "{\"id\":{\"a\":1}}", "[{\"id\":1}]", "\"id\"", "not json \"id\"", "{\"id\":", "{\"id\" 1}", "",
+        "{\"id\":1} trailing", "{\"id\":1,\"x\":", "{\"id\":1}{\"id\":2}"})
+    void noIdIsEchoedUnlessTheMessageIsAnObjectWithAStringOrNumberId(String text) {
+        assertEquals(null, codec.messageId(text));
+    }
+
+    @Test
+    void anIdLongerThanTheLimitIsNotEchoed() {
+        assertEquals("\"" + "x".repeat(JsonCodec.MAX_ECHOED_ID) + "\"",
+                codec.messageId("{\"id\":\"" + "x".repeat(JsonCodec.MAX_ECHOED_ID) + "\"}").toString());
+        assertEquals(null, codec.messageId("{\"id\":\"" + "x".repeat(JsonCodec.MAX_ECHOED_ID + 1) + "\"}"));
+    }
+
+    @Test
+    void theIdIsTheErrorFramesLastMember() {
+        assertEquals("{\"type\":\"error\",\"message\":\"Nope\",\"id\":7}", JsonCodec.withMessageId(codec.errorFrame("Nope"), jakarta.json.Json.createValue(7)));
     }
 }

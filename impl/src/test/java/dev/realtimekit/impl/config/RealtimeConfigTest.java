@@ -143,4 +143,30 @@ class RealtimeConfigTest {
     private static Arguments setting(String key, Setter setter) {
         return Arguments.of(key, setter);
     }
+
+    @Test
+    void ofReadsKeysAsMicroProfileConfigWouldAndKeepsTheOtherDefaults() {
+        RealtimeConfig config = RealtimeConfig.of(java.util.Map.of("realtime.rate-limit-per-second", "0",
+                "realtime.path", "/live/{topic}", "realtime.topic-frames", "false",
+                "realtime.send-queue-bytes", "2048", "realtime.redis.address", "redis://127.0.0.1:7000"));
+
+        assertEquals(0, config.rateLimitPerSecond());
+        assertEquals("/live/{topic}", config.path());
+        assertEquals(false, config.topicFrames());
+        assertEquals(2048, config.sendQueueBytes());
+        assertEquals(java.util.Optional.of("redis://127.0.0.1:7000"), config.redisAddress());
+        assertEquals(new RealtimeConfig().maxPendingMessages(), config.maxPendingMessages(), "untouched keys keep their defaults");
+    }
+
+    @Test
+    void ofRefusesUnknownKeysAndValuesOfTheWrongType() {
+        IllegalArgumentException unknown = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RealtimeConfig.of(java.util.Map.of("realtime.rate-limit", "5")));
+        assertTrue(unknown.getMessage().contains("realtime.rate-limit-per-second"), unknown.getMessage());
+        IllegalArgumentException number = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RealtimeConfig.of(java.util.Map.of("realtime.max-connections", "many")));
+        assertTrue(number.getMessage().contains("realtime.max-connections"), number.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RealtimeConfig.of(java.util.Map.of("realtime.topic-frames", "yes")));
+    }
 }

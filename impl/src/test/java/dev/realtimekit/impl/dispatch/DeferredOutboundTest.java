@@ -72,6 +72,53 @@ class DeferredOutboundTest {
         assertFalse(sent.isDone() && !sent.isCompletedExceptionally(), "a frame that was never written is not reported written");
     }
 
+    /**
+     * On Liberty a kept frame's write can fail inside the attach (the client is already gone); the
+     * session then closes, and the container reports the close on the same thread, which reaches this
+     * outbound again while it is still replaying. Seen as a ConcurrentModificationException thrown out
+     * of onOpen: the connection never got its message handlers, and its client no answer.
+     */
+    @Test
+    void aCloseReportedWhileTheKeptFramesAreReplayedEndsTheReplayWithoutFailingTheAttach() {
+        deferred.offer("a");
+        deferred.offer("b");
+        Outbound failing = new FakeOutbound() {
+            @Override
+            public boolean offer(String frame) {
+                super.offer(frame);
+                deferred.closed(); // the write failed, the container reported the close at once
+                return false;
+            }
+        };
+
+        deferred.attach(failing);
+
+        assertEquals(List.of("a"), ((FakeOutbound) failing).frames(), "the replay stops at the close");
+        assertFalse(deferred.isOpen(), "the session was told it is closed");
+        assertFalse(deferred.offer("c"), "nothing is taken after the close");
+    }
+
+    @Test
+    void aFrameOfferedFromInsideTheReplayGoesOutAfterTheFramesKeptBeforeIt() {
+        deferred.offer("a");
+        deferred.offer("b");
+        FakeOutbound echoing = new FakeOutbound() {
+            @Override
+            public boolean offer(String frame) {
+                boolean taken = super.offer(frame);
+                if (frame.equals("a")) {
+                    deferred.offer("reply to a"); // e.g. a fan-out that runs on the writing thread
+                }
+                return taken;
+            }
+        };
+
+        deferred.attach(echoing);
+
+        // Kept frames first, in the order they came: "b" was offered before the reply was.
+        assertEquals(List.of("a", "b", "reply to a"), echoing.frames());
+    }
+
     @Test
     void framesOfEachProducerKeepTheirOrderAcrossTheAttach() throws Exception {
         DeferredOutbound big = new DeferredOutbound(100_000, Long.MAX_VALUE);

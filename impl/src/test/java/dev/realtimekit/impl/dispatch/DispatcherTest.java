@@ -38,6 +38,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.realtimekit.ClientError;
 import dev.realtimekit.HandlerException;
 import dev.realtimekit.impl.bus.EventBus;
 import dev.realtimekit.impl.bus.local.LocalEventBus;
@@ -229,6 +230,81 @@ class DispatcherTest {
         assertEquals(List.of(INVALID_FORMAT), alice.sync());
         assertEquals(List.of(), bob.frames());
         assertEquals(List.of(), handledMessages(), "the handler is not called");
+    }
+
+    // The client's optional message id, and the application's error frames
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"m-7\"", "7"})
+    void anErrorFrameEchoesTheIdOfTheMessageItAnswers(String id) {
+        handler.direct("fail", m -> {
+            throw new HandlerException(422, "Name taken");
+        });
+        Client alice = connected("alice", "room");
+
+        alice.sendRaw("{\"kind\":\"fail\",\"text\":\"f\",\"id\":" + id + "}");
+        alice.sendRaw("{\"kind\":[],\"id\":" + id + "}");
+        alice.sendRaw("{\"kind\":\"fail\",\"text\":\"no id\"}");
+
+        assertEquals(List.of("{\"type\":\"error\",\"message\":\"Name taken\",\"id\":" + id + "}",
+                "{\"type\":\"error\",\"message\":\"Invalid message format\",\"id\":" + id + "}",
+                error("Name taken")), alice.sync());
+    }
+
+    @Test
+    void aFailedPublishEchoesTheIdOfTheMessageWhoseEventItLost() {
+        Client alice = connected("alice", "room");
+        bus.failPublish = true;
+
+        alice.sendRaw("{\"kind\":\"say\",\"text\":\"lost\",\"id\":\"b-1\"}");
+
+        assertEquals(List.of("{\"type\":\"error\",\"message\":\"Failed to broadcast event\",\"id\":\"b-1\"}"), alice.sync());
+    }
+
+    /** The application's own shape for errors. */
+    public record AppError(String kind, String code, String detail, jakarta.json.JsonValue ref) {
+    }
+
+    @Test
+    void anErrorFrameMapperShapesEveryErrorAndNullKeepsTheDefault() {
+        List<ClientError> seen = new CopyOnWriteArrayList<>();
+        dispatcher = new Dispatcher<>(handler, "ScriptedHandler", Msg.class, new JsonCodec(jsonb), registry, bus, executor,
+                new DispatchLimits(64, 1024, Long.MAX_VALUE, 0, 1, 0, 0, 0), LifecycleListener.NONE, TopicFrames.Options.DISABLED,
+                dev.realtimekit.impl.metrics.RealtimeMetrics.NONE, error -> {
+                    seen.add(error);
+                    return error.reason().equals("binary") ? null : new AppError("failure", error.reason(), error.message(), error.messageId());
+                });
+        handler.direct("fail", m -> {
+            throw new HandlerException(422, "Name taken");
+        });
+        Client alice = connected("alice", "room");
+
+        alice.sendRaw("{\"kind\":\"fail\",\"text\":\"f\",\"id\":3}");
+        alice.sendRaw("not json");
+        dispatcher.binaryMessage(alice.connection);
+
+        assertEquals(List.of("{\"code\":\"application\",\"detail\":\"Name taken\",\"kind\":\"failure\",\"ref\":3}",
+                "{\"code\":\"invalid-format\",\"detail\":\"Invalid message format\",\"kind\":\"failure\"}",
+                error("Binary messages are not supported")), alice.sync());
+        assertEquals(List.of(new ClientError("application", "Name taken", jakarta.json.Json.createValue(3)), new ClientError("invalid-format", "Invalid message format", null),
+                new ClientError("binary", "Binary messages are not supported", null)), seen);
+    }
+
+    @Test
+    void aFailingErrorFrameMapperLeavesTheClientTheDefaultFrame() {
+        dispatcher = new Dispatcher<>(handler, "ScriptedHandler", Msg.class, new JsonCodec(jsonb), registry, bus, executor,
+                new DispatchLimits(64, 1024, Long.MAX_VALUE, 0, 1, 0, 0, 0), LifecycleListener.NONE, TopicFrames.Options.DISABLED,
+                dev.realtimekit.impl.metrics.RealtimeMetrics.NONE, error -> {
+                    throw new IllegalStateException("mapper bug");
+                });
+        Client alice = connected("alice", "room");
+
+        alice.sendRaw("{\"id\":\"x\"}}");
+
+        assertEquals(List.of("{\"type\":\"error\",\"message\":\"Invalid message format\"}"), alice.sync(),
+                "not even the id: the frame was no JSON object");
+        alice.sendRaw("{\"kind\":[],\"id\":\"x\"}");
+        assertEquals("{\"type\":\"error\",\"message\":\"Invalid message format\",\"id\":\"x\"}", alice.sync().get(1));
     }
 
     @Test

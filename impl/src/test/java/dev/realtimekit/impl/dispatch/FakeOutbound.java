@@ -13,7 +13,7 @@ import dev.realtimekit.testsupport.Await;
  * An {@link Outbound} that records what it is asked to do. Frames are recorded even after the
  * connection is closed, so a test can see deliveries that should not have been attempted.
  */
-final class FakeOutbound implements Outbound {
+class FakeOutbound implements Outbound {
 
     /** The frames offered or sent, as the very instances passed in, in order. */
     private final List<String> frames = new CopyOnWriteArrayList<>();

@@ -154,6 +154,22 @@ class TopicFramesTest {
     }
 
     @Test
+    void aRefusalEchoesTheIdOfTheFrameItAnswers() throws Exception {
+        var dispatcher = dispatcher(true, 16);
+        FakeOutbound out = new FakeOutbound();
+        Connection<String> alice = dispatcher.open("alice", "room", out);
+
+        dispatcher.message(alice, "{\"type\":\"subscribe\",\"topic\":\"secret-1\",\"id\":\"s-1\"}");
+        dispatcher.message(alice, "{\"id\":9,\"type\":\"unsubscribe\",\"topic\":\"room\"}");
+        dispatcher.message(alice, "{\"type\":\"subscribe\",\"topic\":\"secret-2\",\"id\":{\"not\":\"echoed\"}}");
+
+        assertEquals(List.of(
+                "{\"type\":\"error\",\"message\":\"Forbidden\",\"topic\":\"secret-1\",\"status\":403,\"id\":\"s-1\"}",
+                "{\"type\":\"error\",\"message\":\"Cannot unsubscribe from the connection's own topic\",\"topic\":\"room\",\"status\":400,\"id\":9}",
+                refused("Forbidden", "secret-2", 403)), out.awaitFrames(3));
+    }
+
+    @Test
     void aConnectionFollowsAtMostItsLimitOfTopicsAndSubscribingTwiceDeliversOnce() throws Exception {
         var dispatcher = dispatcher(true, 3);
         FakeOutbound out = new FakeOutbound();
@@ -210,6 +226,6 @@ class TopicFramesTest {
         assertNull(frames.parse("{\"type\":\"subscribed\",\"topic\":\"x\"}"));
         assertNull(frames.parse("[\"subscribe\"]"));
         assertNull(frames.parse("{\"type\":\"subscribe\""), "truncated");
-        assertEquals(new TopicFrames.Control(true, "x"), frames.parse("{\"topic\":\"x\",\"nested\":{\"a\":[1]},\"type\":\"subscribe\"}"));
+        assertEquals(new TopicFrames.Control(true, "x", null), frames.parse("{\"topic\":\"x\",\"nested\":{\"a\":[1]},\"type\":\"subscribe\"}"));
     }
 }

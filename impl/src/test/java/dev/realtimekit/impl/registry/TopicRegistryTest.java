@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.realtimekit.impl.bus.EventBus;
+import dev.realtimekit.impl.bus.PublishTime;
+import dev.realtimekit.impl.metrics.RealtimeMetrics;
 import dev.realtimekit.testsupport.Await;
 
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
@@ -138,6 +140,28 @@ class TopicRegistryTest {
         assertEquals(List.of(), b1.received);
     }
 
+    /** What an EventDelivered observer relies on: once per event and node, after the subscribers, the frame they got. */
+    @Test
+    void theDeliveryObserverHearsEachApplicationEventOnceAfterItsSubscribers() {
+        List<String> heard = new ArrayList<>();
+        Sub a1 = new Sub("a");
+        Sub a2 = new Sub("a");
+        TopicRegistry observed = new TopicRegistry(bus, RealtimeMetrics.NONE, (topic, frame) -> heard.add(topic + " " + frame
+                + " after " + a1.received.size() + "," + a2.received.size()));
+        Sub direct = new Sub(BusMessages.DIRECT_TOPIC);
+        observed.add(a1);
+        observed.add(a2);
+        observed.add(direct);
+
+        observed.onEvent("a", "e1");
+        observed.onEvent("a", BusMessages.excluding(a1.id(), "e2"));
+        observed.onEvent(BusMessages.DIRECT_TOPIC, "for a user");
+        observed.onEvent("nobody-here", "e3");
+
+        assertEquals(List.of("a e1 after 1,1", "a e2 after 1,2"), heard,
+                "once per event, the frame without the exclusion, not for the kit's topics or topics without subscribers");
+    }
+
     @Test
     void aRemovedSubscriberGetsNoMoreEvents() {
         Sub a1 = new Sub("a");
@@ -237,6 +261,35 @@ class TopicRegistryTest {
             assertEquals(bus.subscribes(topic), bus.unsubscribes(topic), "subscribe/unsubscribe balance of " + topic);
             assertTrue(bus.subscribes(topic) >= 1);
         }
+    }
+
+    @Test
+    void tellsTheMetricsHowManyGotAnEventAndHowLongAfterItsPublish() {
+        List<long[]> told = new CopyOnWriteArrayList<>();
+        TopicRegistry metered = new TopicRegistry(bus, new RealtimeMetrics() {
+            @Override
+            public void eventDelivered(int deliveries, long latencyNanos) {
+                told.add(new long[] {deliveries, latencyNanos});
+            }
+        });
+        Sub a1 = new Sub("a");
+        Sub a2 = new Sub("a");
+        Sub failing = new Sub("a", new IllegalStateException("gone"));
+        Sub direct = new Sub(BusMessages.DIRECT_TOPIC);
+        List.of(a1, a2, failing, direct).forEach(metered::add);
+
+        long published = PublishTime.now() - 2_000; // 2 ms ago
+        metered.onEvent("a", "e1", published);
+        metered.onEvent("a", BusMessages.excluding(a1.id(), "e2"), PublishTime.UNKNOWN);
+        metered.onEvent(BusMessages.DIRECT_TOPIC, "d", published);
+
+        assertEquals(2, told.size(), "the kit's own topic is not counted");
+        assertEquals(2, told.get(0)[0], "the failing subscriber is not counted");
+        assertTrue(told.get(0)[1] >= 2_000_000 && told.get(0)[1] < 10_000_000_000L, "latency " + told.get(0)[1]);
+        assertEquals(1, told.get(1)[0], "the excluded connection is not counted");
+        assertEquals(-1, told.get(1)[1], "unknown publish time");
+        assertEquals(List.of("e1"), a1.received);
+        assertEquals(List.of("e1", "e2"), a2.received);
     }
 
     /** A subscriber that records what it receives, or throws instead. */

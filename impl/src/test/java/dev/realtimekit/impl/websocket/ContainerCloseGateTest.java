@@ -2,6 +2,7 @@ package dev.realtimekit.impl.websocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +40,42 @@ class ContainerCloseGateTest {
         closing.get(5, TimeUnit.SECONDS);
         writing.get(5, TimeUnit.SECONDS);
         assertEquals(List.of("first"), fake.blockingTexts());
+    }
+
+    /**
+     * Liberty's close frame shares the connection's frame writer and pooled buffers with an
+     * asynchronous write in flight: ClosingClientsIT's asynchronous variant had clients receive
+     * frames spliced from other connections' frames until onClose waited for that write too.
+     */
+    @Test
+    void theContainersCloseWaitsForTheAsynchronousWriteInFlight() throws Exception {
+        FakeSession fake = new FakeSession();
+        SessionOutbound out = new SessionOutbound(fake.session, 8, Long.MAX_VALUE, 5_000, 0);
+        out.offer("in flight");
+        out.offer("queued");
+        assertEquals(1, fake.pendingWrites());
+
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(out::containerClosing);
+
+        assertFalse(waitsLessThan(closing, 200), "the close returned while the write was in flight");
+        fake.completeWrite();
+        closing.get(5, TimeUnit.SECONDS);
+        assertEquals(List.of("in flight"), fake.texts(), "nothing written after the container began to close");
+        assertEquals(0, fake.pendingWrites());
+    }
+
+    @Test
+    void theContainersCloseGivesUpOnAnAsynchronousWriteAfterTheSendTimeout() throws Exception {
+        FakeSession fake = new FakeSession();
+        SessionOutbound out = new SessionOutbound(fake.session, 8, Long.MAX_VALUE, 300, 0);
+        out.offer("never completes");
+
+        long started = System.nanoTime();
+        out.containerClosing();
+
+        long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(waitedMs >= 250, "waited " + waitedMs + " ms for the write");
+        assertFalse(out.offer("after"));
     }
 
     @Test

@@ -175,6 +175,13 @@ final class FakeSession {
         finish(nextPendingWrite(), new SendResult());
     }
 
+    /** Completes the oldest write in flight successfully, and then reports that completion a second time. */
+    void completeWriteTwice() {
+        SendHandler handler = nextPendingWrite();
+        finish(handler, new SendResult());
+        handler.onResult(new SendResult());
+    }
+
     /** Completes the oldest write in flight with a failure. */
     void failWrite(Throwable failure) {
         finish(nextPendingWrite(), new SendResult(failure));

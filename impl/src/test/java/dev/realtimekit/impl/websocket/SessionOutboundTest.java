@@ -35,6 +35,25 @@ class SessionOutboundTest {
         assertEquals(1234, fake.sendTimeout());
     }
 
+    /** A container that reported one write twice would otherwise make a second writer: frames interleaved on the wire. */
+    @Test
+    void aWriteReportedCompleteTwiceCountsOnce() {
+        SessionOutbound out = outbound(8);
+        out.offer("a");
+        out.offer("b");
+        out.offer("c");
+
+        fake.completeWriteTwice();
+        out.offer("d");
+
+        assertEquals(List.of("a", "b"), fake.texts(), "c waits for b, however often a was reported");
+        fake.completeWrite();
+        fake.completeWrite();
+        fake.completeWrite();
+        assertEquals(List.of("a", "b", "c", "d"), fake.texts());
+        assertEquals(1, fake.maxInFlight());
+    }
+
     @Test
     void writesOneFrameAtATimeInOfferOrder() {
         SessionOutbound out = outbound(8);

@@ -16,9 +16,14 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.realtimekit.impl.metrics.RealtimeMetrics;
 import dev.realtimekit.testsupport.Await;
 
-/** The blocking-write path of {@link SessionOutbound}: only within the client's {@link SendWindow}. */
+/**
+ * The blocking-write path of {@link SessionOutbound}: only within the client's {@link SendWindow}.
+ * Most tests send frames the window refuses asynchronously at once (no wait for a pong); the last
+ * ones show the wait.
+ */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class SessionOutboundWindowTest {
 
@@ -29,7 +34,7 @@ class SessionOutboundWindowTest {
 
     @Test
     void writesWithBlockingWritesWhileTheClientIsWithinTheWindow() {
-        SessionOutbound out = new SessionOutbound(fake.session, 16, Long.MAX_VALUE, 1000, 1_000);
+        SessionOutbound out = withoutPongWait(16, 1_000);
 
         assertTrue(out.offer("a"));
         CompletableFuture<Void> sent = out.send("b").toCompletableFuture();
@@ -43,7 +48,7 @@ class SessionOutboundWindowTest {
     @Test
     void aClientThatNeverAnswersGetsNoMoreThanTheWindowThroughBlockingWrites() {
         long windowBytes = 100;
-        SessionOutbound out = new SessionOutbound(fake.session, 64, Long.MAX_VALUE, 1000, windowBytes);
+        SessionOutbound out = withoutPongWait(64, windowBytes);
 
         List<String> frames = frames(30);
         frames.forEach(out::offer);
@@ -59,7 +64,7 @@ class SessionOutboundWindowTest {
 
     @Test
     void aPongThatEchoesThePingReopensTheWindow() {
-        SessionOutbound out = new SessionOutbound(fake.session, 64, Long.MAX_VALUE, 1000, 100);
+        SessionOutbound out = withoutPongWait(64, 100);
         frames(10).forEach(out::offer);
         int blockingBefore = fake.blockingTexts().size();
         assertEquals(1, fake.pendingWrites(), "past the window the frames go asynchronously");
@@ -74,7 +79,7 @@ class SessionOutboundWindowTest {
     @Test
     void aClientFarPastTheWindowGetsBlockingWritesAgainOnceItAnswersTheKeepAlivePing() {
         // A burst (e.g. join notices) goes asynchronously far past the window while the window's ping is out.
-        SessionOutbound out = new SessionOutbound(fake.session, 256, Long.MAX_VALUE, 1000, 100);
+        SessionOutbound out = withoutPongWait(256, 100);
         frames(60).forEach(out::offer);
         drainWrites();
         out.pong(fake.pings().get(0).duplicate()); // confirms only what was written before that ping
@@ -93,7 +98,7 @@ class SessionOutboundWindowTest {
 
     @Test
     void aClientThatFellUpToTwiceTheWindowBehindIsPingedSoThatItsPongReopensTheWindow() {
-        SessionOutbound out = new SessionOutbound(fake.session, 256, Long.MAX_VALUE, 1000, 100);
+        SessionOutbound out = withoutPongWait(256, 100);
         frames(14).forEach(out::offer); // 168 bytes: past the window, asynchronously after the first 100
         drainWrites();
         assertEquals(1, fake.pings().size(), "the ping sent at half the window");
@@ -115,7 +120,7 @@ class SessionOutboundWindowTest {
 
     @Test
     void aWriterYieldsToAnAsynchronousWriteAfterABatchOfBlockingWrites() {
-        SessionOutbound out = new SessionOutbound(fake.session, 256, Long.MAX_VALUE, 1000, 1_000_000);
+        SessionOutbound out = withoutPongWait(256, 1_000_000);
         List<String> frames = frames(SessionOutbound.BLOCKING_WRITES_PER_TURN + 20);
         AtomicBoolean queuedTheRest = new AtomicBoolean();
         // While the first frame is being written, the others arrive: they queue behind it for the same writer.
@@ -135,7 +140,7 @@ class SessionOutboundWindowTest {
 
     @Test
     void aFailedBlockingWriteFailsItsFrameAndClosesTheSession() {
-        SessionOutbound out = new SessionOutbound(fake.session, 16, Long.MAX_VALUE, 1000, 1_000);
+        SessionOutbound out = withoutPongWait(16, 1_000);
         IOException broken = new IOException("broken pipe");
         fake.failBlockingWritesWith(broken);
 
@@ -149,7 +154,7 @@ class SessionOutboundWindowTest {
 
     @Test
     void aStalledClientIsClosedAsTooSlowOnceItsQueueOverflows() {
-        SessionOutbound out = new SessionOutbound(fake.session, 8, Long.MAX_VALUE, 1000, 100);
+        SessionOutbound out = withoutPongWait(8, 100);
 
         // Never pongs, never finishes the asynchronous write: the window fills, then the queue.
         boolean accepted = true;
@@ -163,6 +168,83 @@ class SessionOutboundWindowTest {
         drainWrites();
         assertEquals(1, fake.closes().size());
         assertEquals(SessionOutbound.SLOW_CONSUMER, fake.closes().get(0).getCloseCode().getCode());
+    }
+
+    private SessionOutbound withoutPongWait(int capacity, long windowBytes) {
+        return new SessionOutbound(fake.session, capacity, Long.MAX_VALUE, 1000, windowBytes, RealtimeMetrics.NONE, 0, Runnable::run);
+    }
+
+    private SessionOutbound waitingForPongs(int capacity, long windowBytes, long waitNanos) {
+        return new SessionOutbound(fake.session, capacity, Long.MAX_VALUE, 1000, windowBytes, RealtimeMetrics.NONE, waitNanos, Runnable::run);
+    }
+
+    @Test
+    void framesTheWindowRefusesWaitForThePongAndThenGoOutWithBlockingWrites() {
+        SessionOutbound out = waitingForPongs(64, 100, TimeUnit.SECONDS.toNanos(10));
+        frames(10).forEach(out::offer); // 120 bytes: past the window
+        assertEquals(0, fake.pendingWrites(), "no asynchronous write: they wait for the pong");
+        assertEquals(1, fake.pings().size());
+        List<String> before = List.copyOf(fake.blockingTexts());
+        assertTrue(before.size() < 10, before.toString());
+
+        out.pong(fake.pings().get(0).duplicate());
+
+        assertEquals(0, fake.pendingWrites(), "still no asynchronous write");
+        assertEquals(frames(10), fake.blockingTexts(), "the rest went out with blocking writes once the pong came, in order");
+    }
+
+    @Test
+    void framesGoAsynchronouslyOnceThePongIsLate() {
+        long waitNanos = TimeUnit.MILLISECONDS.toNanos(20);
+        SessionOutbound out = waitingForPongs(64, 100, waitNanos);
+        frames(10).forEach(out::offer);
+        assertEquals(0, fake.pendingWrites(), "waiting for the pong");
+
+        // No pong and no further frame: the wait's own timer hands the parked frame to an asynchronous write.
+        Await.until("the parked frame is written asynchronously", () -> fake.pendingWrites() == 1);
+        out.offer("late");
+        drainWrites();
+        List<String> expected = new ArrayList<>(frames(10));
+        expected.add("late");
+        assertEquals(expected, fake.texts(), "every frame, in order");
+    }
+
+    @Test
+    void aFrameLargerThanTheWindowDoesNotWaitForAPong() {
+        SessionOutbound out = waitingForPongs(64, 100, TimeUnit.SECONDS.toNanos(10));
+        out.offer("small");
+        out.offer("h".repeat(500)); // never fits, whatever the client confirms
+
+        assertEquals(1, fake.pendingWrites(), "written asynchronously at once");
+        drainWrites();
+        assertEquals(List.of("small", "h".repeat(500)), fake.texts());
+    }
+
+    @Test
+    void aClientThatNeverAnswersIsStillClosedAsTooSlowWhileFramesWaitForItsPong() {
+        SessionOutbound out = waitingForPongs(8, 100, TimeUnit.SECONDS.toNanos(10));
+        boolean accepted = true;
+        int offered = 0;
+        while (accepted && offered < 1_000) {
+            accepted = out.offer("frame-" + offered++);
+        }
+        assertFalse(accepted, "the queue is bounded");
+        drainWrites();
+        assertEquals(1, fake.closes().size(), "the close did not wait behind the parked frames");
+        assertEquals(SessionOutbound.SLOW_CONSUMER, fake.closes().get(0).getCloseCode().getCode());
+    }
+
+    @Test
+    void framesWaitingForAPongFailWhenTheConnectionCloses() {
+        SessionOutbound out = waitingForPongs(64, 100, TimeUnit.SECONDS.toNanos(10));
+        frames(9).forEach(out::offer);
+        CompletableFuture<Void> waiting = out.send("waiting").toCompletableFuture();
+        assertFalse(waiting.isDone());
+
+        out.closed();
+
+        assertTrue(waiting.isCompletedExceptionally(), "not left waiting for a pong that never comes");
+        assertEquals(0, fake.pendingWrites());
     }
 
     private void drainWrites() {

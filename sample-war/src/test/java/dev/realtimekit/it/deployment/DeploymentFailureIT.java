@@ -1,5 +1,7 @@
 package dev.realtimekit.it.deployment;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +9,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -42,7 +45,7 @@ class DeploymentFailureIT {
     @Deployment(name = "several-problems", managed = false, testable = false)
     static WebArchive severalProblems() {
         return Deployments.kit("several-problems.war", FirstHandler.class, IntegerTokenValidator.class,
-                RequestScopedAuthorizer.class, Note.class);
+                RequestScopedAuthorizer.class, Note.class, FirstErrorFrameMapper.class, SecondErrorFrameMapper.class);
     }
 
     @ArquillianResource
@@ -68,6 +71,14 @@ class DeploymentFailureIT {
                 + " produces user ids of type java.lang.Integer, but the MessageHandler " + FirstHandler.class.getName()
                 + " expects java.lang.String."), log);
         assertTrue(log.contains("RTK0007E: Bean " + RequestScopedAuthorizer.class.getName() + " has scope @RequestScoped"), log);
+        assertTrue(log.contains("RTK0005E: More than one ErrorFrameMapper bean: "), log);
+        assertTrue(log.contains(FirstErrorFrameMapper.class.getName()) && log.contains(SecondErrorFrameMapper.class.getName()), log);
+        // Each once, without the kit's stack; the server's own failure message names their ids.
+        for (String id : List.of("RTK0006E", "RTK0007E", "RTK0005E")) {
+            assertEquals(1, log.split(id + ": ", -1).length - 1, id + " logged once:\n" + log);
+        }
+        assertFalse(log.contains("at dev.realtimekit."), "no stack trace through the kit:\n" + log);
+        assertTrue(log.contains("RTK0012E: The realtime kit cannot start this application: 3 deployment problems ("), log);
     }
 
     /** Deploys an archive that must fail and returns what the server logged meanwhile. */

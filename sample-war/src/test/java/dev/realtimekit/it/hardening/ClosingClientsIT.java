@@ -1,6 +1,5 @@
 package dev.realtimekit.it.hardening;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.URL;
@@ -92,10 +91,24 @@ class ClosingClientsIT {
             try {
                 List<Future<String>> clients = new ArrayList<>();
                 for (int i = 0; i < CLIENTS; i++) {
-                    clients.add(pool.submit(() -> pingTwiceAndCloseAtTheFirstPong(base)));
+                    String name = "closer-" + i;
+                    clients.add(pool.submit(() -> pingTwiceAndCloseAtTheFirstPong(base, name)));
                 }
-                for (Future<String> client : clients) {
-                    assertEquals(Fuzzer.PONG, client.get(60, TimeUnit.SECONDS));
+                List<String> wrong = new ArrayList<>();
+                for (int i = 0; i < CLIENTS; i++) {
+                    String answer = clients.get(i).get(60, TimeUnit.SECONDS);
+                    if (!Fuzzer.PONG.equals(answer)) {
+                        wrong.add("closer-" + i + ": " + answer);
+                    }
+                }
+                if (!wrong.isEmpty()) {
+                    // Rare and never reproduced alone (CI once: 5 of 900, no kit thread stuck). What the
+                    // sample traced of these clients (joined: onOpen and onConnect ran) and the server's
+                    // threads in the kit say where a reply stalled.
+                    fail(wrong.size() + " of " + CLIENTS + " clients got no pong: " + wrong
+                            + "\nthe sample's trace of them:\n" + String.join("\n", traceOf(wrong))
+                            + "\nthe server's threads in the kit:\n\n"
+                            + String.join("\n\n", LibertyJvm.threadsMentioning("dev.realtimekit")));
                 }
             } finally {
                 pool.shutdownNow();
@@ -112,8 +125,22 @@ class ClosingClientsIT {
     }
 
     /** @return the first frame that is no join or leave notice, which must be the pong to the first ping */
-    private static String pingTwiceAndCloseAtTheFirstPong(URL base) throws Exception {
-        try (RawWebSocket socket = RawWebSocket.connect(WsClient.uri(base, "general", UUID.randomUUID() + ":closer"))) {
+    /** @return the trace.log lines (the test server traces the sample's ChatHandler at FINE) naming these clients */
+    private static List<String> traceOf(List<String> wrong) throws java.io.IOException {
+        java.nio.file.Path trace = java.nio.file.Path.of(System.getProperty("wlp.home"), "usr", "servers",
+                System.getProperty("it.server.name"), "logs", "trace.log");
+        if (!java.nio.file.Files.exists(trace)) {
+            return List.of("(no trace.log)");
+        }
+        List<String> names = wrong.stream().map(line -> line.substring(0, line.indexOf(':')) + " ").toList();
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(trace, StandardCharsets.ISO_8859_1)) {
+            return lines.filter(line -> names.stream().anyMatch(line::contains)).toList();
+        }
+    }
+
+    /** @param name the client's user name, unique in the run, which the sample's trace names */
+    private static String pingTwiceAndCloseAtTheFirstPong(URL base, String name) throws Exception {
+        try (RawWebSocket socket = RawWebSocket.connect(WsClient.uri(base, "general", UUID.randomUUID() + ":" + name))) {
             socket.send(RawWebSocket.TEXT, Fuzzer.PING.getBytes(StandardCharsets.UTF_8));
             long deadline = System.currentTimeMillis() + WsClient.TIMEOUT.toMillis();
             while (System.currentTimeMillis() < deadline) {

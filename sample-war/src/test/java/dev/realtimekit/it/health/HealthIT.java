@@ -104,9 +104,18 @@ class HealthIT {
             System.out.printf("HealthIT: readiness UP %d ms after redis-server was restarted%n",
                     TimeUnit.NANOSECONDS.toMillis(up.receivedNanos() - restarted));
             assertEquals("true", up.data("redisReachable"), up.toString());
-            client.send("{\"type\":\"send\",\"room\":\"general\",\"text\":\"after the outage\"}");
-            assertTrue(client.awaitFrame("{\"type\":\"message\",\"room\":\"general\",\"user\":\"alice\",\"text\":\"after the outage\"}",
-                    Duration.ofSeconds(10)), "the same connection gets broadcasts again");
+            // Readiness is about Redis answering; Redisson may still be restoring the node's existing
+            // subscriptions (README: broadcasts flowed again 0.4 to 1.4 s after a restart), and pub/sub
+            // keeps nothing meanwhile. Once it is restored, the same connection gets broadcasts again.
+            boolean back = false;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (int attempt = 1; !back && System.nanoTime() < deadline; attempt++) {
+                String text = "after the outage " + attempt;
+                client.send("{\"type\":\"send\",\"room\":\"general\",\"text\":\"" + text + "\"}");
+                back = client.awaitFrame("{\"type\":\"message\",\"room\":\"general\",\"user\":\"alice\",\"text\":\""
+                        + text + "\"}", Duration.ofMillis(500));
+            }
+            assertTrue(back, "the same connection gets broadcasts again within 10 s of readiness UP");
         }
     }
 
@@ -136,8 +145,10 @@ class HealthIT {
 
     /**
      * CLIENT KILL TYPE pubsub closes the node's subscription connections: Redisson notices the close
-     * and subscribes again on a new connection. Recorded here: what readiness showed meanwhile, and
-     * that the same connections get messages afterwards.
+     * and subscribes again on a new connection. One lost connection while Redis answers is no
+     * outage: readiness never says Redis is unreachable (it did, until a command confirmed otherwise).
+     * Recorded here: what readiness showed meanwhile, and that the same connections get messages
+     * afterwards.
      */
     @Test
     @Order(4)
@@ -159,6 +170,7 @@ class HealthIT {
                 Thread.sleep(50); // sampling interval of the observation
             }
             System.out.println("HealthIT: readiness after CLIENT KILL TYPE pubsub: " + seen);
+            assertTrue(seen.stream().noneMatch(line -> line.contains("unreachable")), seen.toString());
             awaitHealth(HealthEndpoint.Answer::up, FEW_SECONDS, "up after the kill");
             chat(alice, bob, "after the kill");
         }

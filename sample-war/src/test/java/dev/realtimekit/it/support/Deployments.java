@@ -51,13 +51,36 @@ public final class Deployments {
         return war;
     }
 
+    /**
+     * @param name the archive name; its base name becomes the context root
+     * @param properties MicroProfile Config lines, e.g. {@code realtime.redis.address=...}
+     * @return as {@link #kit}, with Redisson (every library of the sample WAR) and this configuration
+     */
+    public static WebArchive kitWithRedisson(String name, String properties, Class<?>... classes) {
+        WebArchive war = ShrinkWrap.create(WebArchive.class, name)
+                .addAsWebInfResource(new StringAsset(BEANS_XML), "beans.xml")
+                .addAsResource(new StringAsset(properties), "META-INF/microprofile-config.properties")
+                .addClasses(classes);
+        libraries("/WEB-INF/lib/").forEach(war::addAsLibrary);
+        return war;
+    }
+
     /** @return the realtime-kit-api and realtime-kit-impl jars from the packaged sample WAR */
     public static List<JavaArchive> kitLibraries() {
+        List<JavaArchive> libraries = libraries("/WEB-INF/lib/realtime-kit-");
+        if (libraries.size() != 2) {
+            throw new IllegalStateException("Expected the api and impl jars in the sample WAR, found " + libraries.size());
+        }
+        return libraries;
+    }
+
+    /** @return the jars of the packaged sample WAR whose path starts with {@code prefix} */
+    private static List<JavaArchive> libraries(String prefix) {
         WebArchive sample = sample();
         List<JavaArchive> libraries = new ArrayList<>();
         for (ArchivePath path : sample.getContent().keySet()) {
             String name = path.get();
-            if (name.startsWith("/WEB-INF/lib/realtime-kit-") && name.endsWith(".jar")) {
+            if (name.startsWith(prefix) && name.endsWith(".jar")) {
                 Node node = sample.get(path);
                 try (InputStream in = node.getAsset().openStream()) {
                     String fileName = name.substring(name.lastIndexOf('/') + 1);
@@ -66,9 +89,6 @@ public final class Deployments {
                     throw new IllegalStateException("Cannot read " + name + " from the sample WAR", e);
                 }
             }
-        }
-        if (libraries.size() != 2) {
-            throw new IllegalStateException("Expected the api and impl jars in the sample WAR, found " + libraries.size());
         }
         return libraries;
     }

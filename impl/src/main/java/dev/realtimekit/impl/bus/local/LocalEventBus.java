@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import dev.realtimekit.impl.bus.EventBus;
+import dev.realtimekit.impl.bus.PublishTime;
 
 /**
  * The embedded bus for a single node: a published event goes straight to this node's listener, on
@@ -38,7 +39,7 @@ public final class LocalEventBus implements EventBus {
     @Override
     public CompletionStage<Void> publish(String topic, String payload) {
         try {
-            listener.onEvent(topic, payload);
+            listener.onEvent(topic, payload, PublishTime.now());
             return DONE;
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,14 +21,19 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiFunction;
 
 import org.redisson.Redisson;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
 import org.redisson.api.RTopic;
+import org.redisson.api.RTopicAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.PlainOptions;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 
 import dev.realtimekit.impl.bus.EventBus;
+import dev.realtimekit.impl.bus.PublishTime;
 import dev.realtimekit.impl.config.RealtimeConfig;
+import dev.realtimekit.impl.metrics.RealtimeMetrics;
 
 /**
  * The cluster bus: Redis pub/sub through Redisson. Each topic with local subscribers is one channel
@@ -63,17 +69,21 @@ public final class RedisEventBus implements EventBus {
     private final String description;
     /** This node's subscriptions, by topic; the registry alternates subscribe and unsubscribe per topic. */
     private final ConcurrentHashMap<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    /** Each topic's publishes in flight or waiting; a topic's entry goes once nothing is (see {@link TopicPublisher}). */
+    private final ConcurrentHashMap<String, TopicPublisher> publishers = new ConcurrentHashMap<>();
     /** Read: a topic's subscription changes; write: the client is swapped (see the class comment). */
     private final ReadWriteLock clientLock = new ReentrantReadWriteLock();
     private final RedisHealth health;
     private final SubscriptionCheck check;
     /** The last client replacement, which the next one waits for; guarded by this. */
     private CompletableFuture<Void> replacing = CompletableFuture.completedFuture(null);
+    private final RealtimeMetrics metrics;
     private volatile boolean closing;
     private volatile Listener listener = (topic, payload) -> {
     };
 
-    private RedisEventBus(Config redissonConfig, RealtimeConfig config, String description) {
+    private RedisEventBus(Config redissonConfig, RealtimeConfig config, String description, RealtimeMetrics metrics) {
+        this.metrics = metrics;
         this.prefix = config.redisChannelPrefix();
         this.sharded = config.redisSharded();
         this.publishTimeoutMs = config.redisPublishTimeoutMs();
@@ -81,7 +91,8 @@ public final class RedisEventBus implements EventBus {
         this.description = description + (sharded ? " (sharded pub/sub)" : "") + ", channels " + prefix + "<topic>";
         this.check = new SubscriptionCheck(this, config.redisSubscriptionCheckIntervalMs(), publishTimeoutMs,
                 subscribeTimeoutMs);
-        this.health = new RedisHealth(this.description, () -> closing, check::afterRecovery);
+        this.health = new RedisHealth(this.description, () -> closing, () -> redisson, prefix + "health-check",
+                check::afterRecovery, metrics::redisOutage, check::afterRecovery);
         // Connect lazily: the application starts while Redis is down and joins it when it comes up.
         redissonConfig.setLazyInitialization(true);
         // Come back soon after Redis returns (by default within about two seconds), however long it was away.
@@ -96,16 +107,20 @@ public final class RedisEventBus implements EventBus {
     private RedissonClient newClient() {
         Config copy = new Config(baseConfig);
         int clientGeneration = generation.incrementAndGet();
-        copy.setConnectionListener(health.connectionListener(
-                () -> clientGeneration == generation.get() && !closing, () -> redisson, prefix + "health-check"));
+        copy.setConnectionListener(health.connectionListener(() -> clientGeneration == generation.get() && !closing));
         return Redisson.create(copy);
     }
 
     /** Creates the bus from {@code realtime.redis.address} or {@code realtime.redis.config}. */
     public static RedisEventBus create(RealtimeConfig config) {
+        return create(config, RealtimeMetrics.NONE);
+    }
+
+    /** Creates the bus, telling {@code metrics} about outages and repaired subscriptions. */
+    public static RedisEventBus create(RealtimeConfig config, RealtimeMetrics metrics) {
         if (config.redisConfigFile().isPresent()) {
             String file = config.redisConfigFile().get();
-            return new RedisEventBus(readYaml(file), config, "Redis (Redisson config " + file + ")");
+            return new RedisEventBus(readYaml(file), config, "Redis (Redisson config " + file + ")", metrics);
         }
         String address = config.redisAddress().orElseThrow();
         Config redissonConfig = new Config();
@@ -121,7 +136,7 @@ public final class RedisEventBus implements EventBus {
                 .setRetryAttempts(1)
                 .setRetryInterval(200)
                 .setPingConnectionInterval(10_000);
-        return new RedisEventBus(redissonConfig, config, "Redis " + withoutCredentials(address));
+        return new RedisEventBus(redissonConfig, config, "Redis " + withoutCredentials(address), metrics);
     }
 
     /**
@@ -191,8 +206,9 @@ public final class RedisEventBus implements EventBus {
         return Subscription.forwarding(topic, client, channel(client, topic), this::deliver, after);
     }
 
-    private void deliver(String topic, String payload) {
-        listener.onEvent(topic, payload);
+    private void deliver(String topic, String message) {
+        PublishTime.Stamped stamped = PublishTime.read(message);
+        listener.onEvent(topic, stamped.payload(), stamped.publishedMicros());
     }
 
     /**
@@ -275,20 +291,61 @@ public final class RedisEventBus implements EventBus {
         return subscribeTimeoutMs + 2 * publishTimeoutMs;
     }
 
+    /**
+     * Hands the event to its topic's {@link TopicPublisher}, which sends it after the topic's earlier
+     * publishes without waiting for their answers: a sender need not wait before publishing again,
+     * and Redis still executes a topic's publishes in the order they were made.
+     */
     @Override
     public CompletionStage<Void> publish(String topic, String payload) {
-        // A publish that times out here may still reach Redis later: the sender is told it failed,
-        // subscribers may get it anyway (at most once, never twice: see publishChannel).
-        return publishChannel(topic).publishAsync(payload).toCompletableFuture().copy()
-                .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS)
-                .handle((receivers, failure) -> {
-                    health.record(failure);
-                    if (failure != null) {
-                        throw failure instanceof RuntimeException runtime ? runtime
-                                : new CompletionException(failure);
-                    }
-                    return (Void) null;
-                });
+        String stamped = PublishTime.stamp(payload);
+        CompletableFuture<Void> published;
+        do {
+            published = publishers.computeIfAbsent(topic, name -> new TopicPublisher(payloads -> send(name, payloads),
+                    idle -> publishers.remove(name, idle))).publish(stamped);
+        } while (published == null); // that publisher had just gone idle and was forgotten
+        return published.handle((ignored, failure) -> {
+            if (!(failure instanceof RejectedExecutionException)) {
+                health.record(failure); // too many waiting says Redis is slow, not that it is away
+            }
+            if (failure != null) {
+                throw failure instanceof RuntimeException runtime ? runtime : new CompletionException(failure);
+            }
+            return (Void) null;
+        });
+    }
+
+    /**
+     * Sends one topic's payloads in order: one PUBLISH, or a pipelined batch on one connection. A
+     * send that times out may still reach Redis later: the senders are told it failed, subscribers
+     * may get it anyway (at most once, never twice: nothing is retried, see {@link #publishChannel}).
+     */
+    private CompletionStage<?> send(String topic, List<String> payloads) {
+        if (payloads.size() == 1) {
+            return publishChannel(topic).publishAsync(payloads.get(0)).toCompletableFuture().copy()
+                    .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
+        }
+        RBatch batch = redisson.createBatch(BatchOptions.defaults().retryAttempts(0)
+                .responseTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS));
+        String name = prefix + topic;
+        RTopicAsync channel = sharded ? batch.getShardedTopic(name, StringCodec.INSTANCE) : batch.getTopic(name, StringCodec.INSTANCE);
+        for (String payload : payloads) {
+            channel.publishAsync(payload);
+        }
+        return batch.executeAsync().toCompletableFuture().copy().orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** The self-check subscribed deaf topics anew or handed them to a new client. */
+    void repaired(int topics) {
+        metrics.subscriptionsRepaired(topics);
+    }
+
+    /**
+     * @return the Redisson client in use now; the subscription check may replace it after Redis faults,
+     *     so callers ask again for each use (see {@link ApplicationRedisClient})
+     */
+    public RedissonClient client() {
+        return redisson;
     }
 
     @Override
@@ -334,10 +391,17 @@ public final class RedisEventBus implements EventBus {
         return Collections.unmodifiableMap(subscriptions);
     }
 
-    /** Publishes a probe or marker; the stage fails after the publish timeout. */
+    /**
+     * Publishes a probe or marker; the stage fails after the publish timeout. Its outcome counts as
+     * proof that Redis answers or not: a node that marked Redis unreachable and missed the reconnect's
+     * own confirmation (a check on a connection not ready yet, or events of its connections handled
+     * out of order) would otherwise stay unready until the next publish, however long Redis has been
+     * back.
+     */
     CompletableFuture<Long> publishProbe(String topic, String probe) {
         return publishChannel(topic).publishAsync(probe).toCompletableFuture().copy()
-                .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
+                .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS)
+                .whenComplete((receivers, failure) -> health.record(failure));
     }
 
     /** Test hook: replaces the Redisson client as a subscription check does when Redisson is stuck. */
@@ -348,6 +412,16 @@ public final class RedisEventBus implements EventBus {
     /** Test hook: runs {@code hook} at the start of the next check round, which fails if it throws. */
     void failNextCheckRoundForTests(Runnable hook) {
         check.beforeNextRound(hook);
+    }
+
+    /** Test hook: Redis is taken for unreachable, as after an outage whose reconnect went unconfirmed. */
+    void markUnreachableForTests() {
+        health.outage(new IOException("injected by a test"));
+    }
+
+    /** Test hook: a command failed as a publish on a connection Redis closed would; done once it was confirmed or not. */
+    CompletionStage<Void> commandFailedForTests(Throwable failure) {
+        return health.record(failure);
     }
 
     /** Test hook: makes Redisson forget a channel behind this bus's back, as its resubscription sometimes does. */

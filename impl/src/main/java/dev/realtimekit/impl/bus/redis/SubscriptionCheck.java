@@ -187,10 +187,12 @@ final class SubscriptionCheck {
             Messages.redisClientReplaced(bus.describe(), topics);
             repaired.clear();
             bus.replaceClient();
+            bus.repaired(topics.size());
         } else {
             Messages.deafSubscriptions(bus.describe(), topics);
             repaired.addAll(topics);
             deaf.forEach(bus::resubscribe);
+            bus.repaired(topics.size());
         }
         later(subscribeTimeoutMs + publishTimeoutMs + 1_000, this::run);
         return deaf.size();

@@ -9,6 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.realtimekit.impl.config.RealtimeConfig;
+import dev.realtimekit.impl.metrics.RealtimeMetrics;
 
 /** One simulated server node: a Redis bus and everything its listener received, in order. */
 final class Node implements AutoCloseable {
@@ -22,7 +23,11 @@ final class Node implements AutoCloseable {
     };
 
     Node(RealtimeConfig config) {
-        bus = RedisEventBus.create(config);
+        this(config, RealtimeMetrics.NONE);
+    }
+
+    Node(RealtimeConfig config, RealtimeMetrics metrics) {
+        bus = RedisEventBus.create(config, metrics);
         bus.start((topic, payload) -> {
             beforeDelivery.run();
             received.add(topic + "|" + payload);

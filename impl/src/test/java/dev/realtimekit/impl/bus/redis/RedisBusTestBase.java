@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 import dev.realtimekit.impl.config.RealtimeConfig;
 import dev.realtimekit.impl.config.RealtimeConfigs;
+import dev.realtimekit.impl.metrics.RealtimeMetrics;
 import dev.realtimekit.testsupport.RedisProcess;
 
 /**
@@ -54,7 +55,11 @@ abstract class RedisBusTestBase {
     }
 
     Node node(RealtimeConfig config) {
-        Node node = new Node(config);
+        return node(config, RealtimeMetrics.NONE);
+    }
+
+    Node node(RealtimeConfig config, RealtimeMetrics metrics) {
+        Node node = new Node(config, metrics);
         nodes.add(node);
         return node;
     }

@@ -20,6 +20,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 import dev.realtimekit.impl.config.RealtimeConfigs;
+import dev.realtimekit.testsupport.Poll;
 
 /** The Redis bus against a real redis-server of the test's own, with several buses standing in for nodes. */
 class RedisEventBusIT extends RedisBusTestBase {
@@ -285,6 +286,8 @@ class RedisEventBusIT extends RedisBusTestBase {
                 () -> a.bus.publish("survivor", "during").toCompletableFuture().get(10, TimeUnit.SECONDS),
                 "a publish while Redis is down fails (within the publish timeout) instead of hanging");
         assertTrue(failure.getCause() != null);
+        // The failure is confirmed by asking Redis, which fails too: an outage.
+        Poll.until(false, () -> a.bus.status().reachable(), Duration.ofSeconds(10));
 
         redis.restart();
         long restarted = System.nanoTime();
@@ -313,5 +316,6 @@ class RedisEventBusIT extends RedisBusTestBase {
         assertEquals("survivor|after", lastDelivery(a, "after"));
         assertEquals("survivor|after", lastDelivery(b, "after"));
         assertEquals(2, redis.numsub(prefix + "survivor"));
+        assertTrue(a.bus.status().reachable(), "a publish answered: reachable again");
     }
 }

@@ -1,0 +1,118 @@
+package dev.realtimekit.impl.bus.redis;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One topic's publishes, sent to Redis in the order they were made without waiting for each other:
+ * one send is in flight at a time; the publishes made meanwhile wait and go together in the next
+ * send, a pipelined batch on one connection, so Redis executes them in order. A sender therefore
+ * needs no answer before it publishes again, and its events still reach every subscriber in the
+ * order it published them.
+ *
+ * <p>Thread-safe. At most {@link #MAX_WAITING} publishes wait; beyond that a publish fails at once
+ * (Redis is too slow or away: the sender learns it as for any failed publish).
+ */
+final class TopicPublisher {
+
+    /** Publishes of one topic that may wait behind the one in flight. */
+    static final int MAX_WAITING = 10_000;
+    /** Publishes sent together at most, so that one send stays small. */
+    static final int MAX_BATCH = 256;
+
+    /** A publish and the stage its sender waits for. */
+    record Publish(String payload, CompletableFuture<Void> done) {
+    }
+
+    private final Function<List<String>, CompletionStage<?>> send;
+    private final Consumer<TopicPublisher> idle;
+    /** Guarded by this. */
+    private final ArrayDeque<Publish> waiting = new ArrayDeque<>();
+    /** Guarded by this: a send is in flight. */
+    private boolean sending;
+    /** Guarded by this: idle and handed back; a new publish must use a new publisher. */
+    private boolean retired;
+
+    /**
+     * @param send sends the payloads in order (one PUBLISH, or a batch of them); its stage completes
+     *     when Redis answered, or fails (also on timeout)
+     * @param idle told once, under this publisher's lock, when nothing is in flight or waiting any more
+     *     (the owner forgets it then)
+     */
+    TopicPublisher(Function<List<String>, CompletionStage<?>> send, Consumer<TopicPublisher> idle) {
+        this.send = send;
+        this.idle = idle;
+    }
+
+    /**
+     * @return the publish's stage (completes when Redis took it, fails when it could not or when too
+     *     many wait), or null when this publisher was retired: use a new one
+     */
+    CompletableFuture<Void> publish(String payload) {
+        Publish publish = new Publish(payload, new CompletableFuture<>());
+        synchronized (this) {
+            if (retired) {
+                return null;
+            }
+            if (sending) {
+                if (waiting.size() >= MAX_WAITING) {
+                    publish.done().completeExceptionally(new RejectedExecutionException(
+                            MAX_WAITING + " publishes of this topic already wait for Redis"));
+                } else {
+                    waiting.add(publish);
+                }
+                return publish.done();
+            }
+            sending = true;
+        }
+        send(List.of(publish));
+        return publish.done();
+    }
+
+    private void send(List<Publish> batch) {
+        List<String> payloads = new ArrayList<>(batch.size());
+        for (Publish publish : batch) {
+            payloads.add(publish.payload());
+        }
+        CompletionStage<?> sent;
+        try {
+            sent = send.apply(payloads);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((ignored, failure) -> {
+            for (Publish publish : batch) {
+                if (failure == null) {
+                    publish.done().complete(null);
+                } else {
+                    publish.done().completeExceptionally(failure);
+                }
+            }
+            List<Publish> next = next();
+            if (next != null) {
+                send(next);
+            }
+        });
+    }
+
+    /** @return the next batch, or null when nothing waits (then this publisher is retired) */
+    private synchronized List<Publish> next() {
+        if (waiting.isEmpty()) {
+            sending = false;
+            retired = true;
+            idle.accept(this);
+            return null;
+        }
+        List<Publish> batch = new ArrayList<>(Math.min(MAX_BATCH, waiting.size()));
+        while (!waiting.isEmpty() && batch.size() < MAX_BATCH) {
+            batch.add(waiting.poll());
+        }
+        return batch;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.realtimekit.impl.metrics;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The kit's instruments on a {@link MetricsBackend}: resolves each combination of tag values once
+ * and keeps it, so that the paths that run per message or per event only add to what they hold.
+ */
+final class BackendMetrics implements RealtimeMetrics {
+
+    private final MetricsBackend backend;
+    private final MetricsBackend.Count opened;
+    private final MetricsBackend.Count received;
+    private final MetricsBackend.Count rateLimited;
+    private final MetricsBackend.Count blockingFrames;
+    private final MetricsBackend.Count asyncFrames;
+    private final MetricsBackend.Count delivered;
+    private final MetricsBackend.Time deliveryLatency;
+    private final MetricsBackend.Count published;
+    private final MetricsBackend.Count publishFailed;
+    private final MetricsBackend.Time publishLatency;
+    private final MetricsBackend.Count outages;
+    private final MetricsBackend.Count repaired;
+    private final Map<ErrorReason, MetricsBackend.Count> errorFrames = new EnumMap<>(ErrorReason.class);
+    private final Map<SlowConsumerReason, MetricsBackend.Count> slowConsumers = new EnumMap<>(SlowConsumerReason.class);
+    private final ConcurrentHashMap<String, MetricsBackend.Count> closed = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, MetricsBackend.Count> refused = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, MetricsBackend.Time[]> handlerTimes = new ConcurrentHashMap<>();
+
+    BackendMetrics(MetricsBackend backend, Gauges gauges) {
+        this.backend = backend;
+        opened = backend.counter(Instrument.CONNECTIONS_OPENED, List.of());
+        received = backend.counter(Instrument.MESSAGES_RECEIVED, List.of());
+        rateLimited = backend.counter(Instrument.MESSAGES_RATE_LIMITED, List.of());
+        delivered = backend.counter(Instrument.EVENTS_DELIVERED, List.of());
+        blockingFrames = backend.counter(Instrument.FRAMES_SENT, List.of("blocking"));
+        asyncFrames = backend.counter(Instrument.FRAMES_SENT, List.of("async"));
+        deliveryLatency = backend.timer(Instrument.DELIVERY_LATENCY, List.of());
+        published = backend.counter(Instrument.EVENTS_PUBLISHED, List.of(MetricTags.SUCCESS));
+        publishFailed = backend.counter(Instrument.EVENTS_PUBLISHED, List.of(MetricTags.FAILURE));
+        publishLatency = backend.timer(Instrument.PUBLISH_LATENCY, List.of());
+        for (ErrorReason reason : ErrorReason.values()) {
+            errorFrames.put(reason, backend.counter(Instrument.ERROR_FRAMES, List.of(reason.tag())));
+        }
+        for (SlowConsumerReason reason : SlowConsumerReason.values()) {
+            slowConsumers.put(reason, backend.counter(Instrument.SLOW_CONSUMER_CLOSES, List.of(reason.tag())));
+        }
+        backend.gauge(Instrument.CONNECTIONS_OPEN, gauges.openConnections());
+        if (gauges.redisSubscriptions() != null) {
+            backend.gauge(Instrument.REDIS_SUBSCRIPTIONS, gauges.redisSubscriptions());
+            backend.gauge(Instrument.REDIS_DEAF_SUBSCRIPTIONS, gauges.redisDeafSubscriptions());
+            outages = backend.counter(Instrument.REDIS_OUTAGES, List.of());
+            repaired = backend.counter(Instrument.REDIS_REPAIRED_SUBSCRIPTIONS, List.of());
+        } else {
+            outages = amount -> {
+            };
+            repaired = outages;
+        }
+    }
+
+    /**
+     * What the gauges read.
+     *
+     * @param openConnections connections not yet fully closed
+     * @param redisSubscriptions the bus's Redis subscriptions, or null without Redis (no Redis instruments then)
+     * @param redisDeafSubscriptions the bus's deaf subscriptions (with Redis)
+     */
+    record Gauges(LongSupplier openConnections, LongSupplier redisSubscriptions, LongSupplier redisDeafSubscriptions) {
+    }
+
+    @Override
+    public void connectionOpened() {
+        opened.add(1);
+    }
+
+    @Override
+    public void connectionClosed(int closeCode) {
+        closed.computeIfAbsent(MetricTags.closeCode(closeCode),
+                code -> backend.counter(Instrument.CONNECTIONS_CLOSED, List.of(code))).add(1);
+    }
+
+    @Override
+    public void handshakeRefused(int status) {
+        refused.computeIfAbsent(MetricTags.status(status),
+                value -> backend.counter(Instrument.HANDSHAKES_REFUSED, List.of(value))).add(1);
+    }
+
+    @Override
+    public void messageReceived() {
+        received.add(1);
+    }
+
+    @Override
+    public void rateLimited() {
+        rateLimited.add(1);
+    }
+
+    @Override
+    public void errorFrameSent(ErrorReason reason) {
+        errorFrames.get(reason).add(1);
+    }
+
+    @Override
+    public void frameSent(boolean blocking) {
+        (blocking ? blockingFrames : asyncFrames).add(1);
+    }
+
+    @Override
+    public void slowConsumerClosed(SlowConsumerReason reason) {
+        slowConsumers.get(reason).add(1);
+    }
+
+    @Override
+    public void eventPublished(long nanos, boolean failed) {
+        (failed ? publishFailed : published).add(1);
+        publishLatency.record(nanos);
+    }
+
+    @Override
+    public void handlerCompleted(String method, long nanos, boolean failed) {
+        MetricsBackend.Time[] byOutcome = handlerTimes.computeIfAbsent(method, name -> new MetricsBackend.Time[] {
+            backend.timer(Instrument.HANDLER_TIME, List.of(name, MetricTags.SUCCESS)),
+            backend.timer(Instrument.HANDLER_TIME, List.of(name, MetricTags.FAILURE))});
+        byOutcome[failed ? 1 : 0].record(nanos);
+    }
+
+    @Override
+    public void eventDelivered(int deliveries, long latencyNanos) {
+        if (deliveries > 0) {
+            delivered.add(deliveries);
+        }
+        if (latencyNanos >= 0) {
+            deliveryLatency.record(latencyNanos);
+        }
+    }
+
+    @Override
+    public void redisOutage() {
+        outages.add(1);
+    }
+
+    @Override
+    public void subscriptionsRepaired(int count) {
+        repaired.add(count);
+    }
+
+    @Override
+    public void close() {
+        backend.close();
+    }
+}

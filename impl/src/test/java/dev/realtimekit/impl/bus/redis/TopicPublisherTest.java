@@ -1,0 +1,93 @@
+package dev.realtimekit.impl.bus.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import dev.realtimekit.testsupport.Await;
+
+class TopicPublisherTest {
+
+    /** The sends the publisher made, each completed by the test. */
+    private final List<List<String>> sent = new ArrayList<>();
+    private final List<CompletableFuture<Void>> answers = new ArrayList<>();
+    private final AtomicInteger idle = new AtomicInteger();
+    private final TopicPublisher publisher = new TopicPublisher(payloads -> {
+        sent.add(List.copyOf(payloads));
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        answers.add(answer);
+        return answer;
+    }, publisher -> idle.incrementAndGet());
+
+    @Test
+    void publishesMadeWhileOneIsInFlightGoTogetherInTheirOrderInTheNextSend() {
+        CompletableFuture<Void> first = publisher.publish("a");
+        CompletableFuture<Void> second = publisher.publish("b");
+        CompletableFuture<Void> third = publisher.publish("c");
+        assertEquals(List.of(List.of("a")), sent, "one send in flight at a time");
+        assertFalse(second.isDone());
+
+        answers.get(0).complete(null);
+        assertTrue(first.isDone() && !first.isCompletedExceptionally());
+        assertEquals(List.of(List.of("a"), List.of("b", "c")), sent);
+        assertFalse(second.isDone(), "done when Redis answered its own send");
+
+        answers.get(1).complete(null);
+        assertTrue(second.isDone() && third.isDone());
+        assertEquals(1, idle.get(), "nothing waits: the publisher goes idle");
+        assertNull(publisher.publish("d"), "an idle publisher is retired");
+    }
+
+    @Test
+    void aFailedSendFailsEveryPublishInItAndTheNextSendStillGoes() {
+        publisher.publish("a");
+        CompletableFuture<Void> b = publisher.publish("b");
+        CompletableFuture<Void> c = publisher.publish("c");
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        answers.get(0).complete(null);
+        publisher.publish("d").whenComplete((ignored, failure) -> later.complete(null));
+
+        IllegalStateException down = new IllegalStateException("redis down");
+        answers.get(1).completeExceptionally(down);
+        assertEquals(down, Await.failure(b));
+        assertEquals(down, Await.failure(c));
+        assertEquals(List.of("d"), sent.get(2), "the publish made meanwhile is sent next");
+        answers.get(2).complete(null);
+        assertTrue(later.isDone());
+    }
+
+    @Test
+    void tooManyWaitingFailAtOnce() {
+        publisher.publish("in-flight");
+        for (int i = 0; i < TopicPublisher.MAX_WAITING; i++) {
+            assertFalse(publisher.publish("w" + i).isDone());
+        }
+        CompletableFuture<Void> refused = publisher.publish("one too many");
+        assertTrue(Await.failure(refused) instanceof RejectedExecutionException);
+
+        answers.get(0).complete(null);
+        assertEquals(TopicPublisher.MAX_BATCH, sent.get(1).size(), "waiting publishes go in batches of at most MAX_BATCH");
+        assertEquals("w0", sent.get(1).get(0));
+    }
+
+    @Test
+    void aSendThatThrowsFailsItsPublishes() {
+        TopicPublisher throwing = new TopicPublisher(payloads -> {
+            throw new IllegalStateException("client shut down");
+        }, publisher -> idle.incrementAndGet());
+        CompletableFuture<Void> failed = throwing.publish("a");
+        assertNotNull(failed);
+        assertTrue(Await.failure(failed) instanceof IllegalStateException);
+        assertEquals(1, idle.get());
+    }
+}
