@@ -167,6 +167,12 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
         subscribed = true;
     }
 
+    /** @return for diagnosis (the integration tests' stats servlet): its queues' state, read without locks */
+    public String describe() {
+        return "connection " + id + " of " + userId + " on " + topic + ": " + inbound.pending() + " tasks pending"
+                + (connected ? "" : ", onConnect not run") + (closed.get() ? ", closed" : "") + "; outbound " + outbound;
+    }
+
     SerialQueue inbound() {
         return inbound;
     }

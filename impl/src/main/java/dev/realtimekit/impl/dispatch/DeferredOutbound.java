@@ -141,6 +141,19 @@ final class DeferredOutbound implements Outbound {
         session.closed();
     }
 
+    /** For diagnosis: the session's outbound once attached, else what is kept for it. */
+    @Override
+    public String toString() {
+        Outbound session = target;
+        if (session != null) {
+            return session.toString();
+        }
+        synchronized (this) {
+            return target != null ? target.toString()
+                    : "not attached: " + (pending == null ? 0 : pending.size()) + " kept" + (refusing ? ", refusing" : "");
+        }
+    }
+
     /** Keeps a call for the attach; caller holds the lock. @return false when it was refused */
     private boolean keep(Consumer<Outbound> call, int chars) {
         if (refusing) {

@@ -193,4 +193,9 @@ final class SendWindow {
         }
         return bytes;
     }
+
+    @Override
+    public synchronized String toString() {
+        return (written - confirmed) + "/" + window + " bytes behind" + (pingNonce != 0 ? ", ping outstanding" : "");
+    }
 }

@@ -628,6 +628,19 @@ final class SessionOutbound implements Outbound {
         frame.complete();
     }
 
+    /** For diagnosis (the integration tests' stats servlet): this outbound's state, read without locks. */
+    @Override
+    public String toString() {
+        long now = System.nanoTime();
+        return "session " + session.getId() + ": queued=" + size.get() + " bytes=" + queuedBytes.get()
+                + (parked.get() ? " parked " + (now - parkedNanos) / 1_000_000 + " ms" : "")
+                + (asyncWriteInFlight ? " async-write-in-flight" : "") + (containerClosing ? " container-closing" : "")
+                + (closed ? " closed" : "") + (accepting.get() ? "" : " refusing") + (dropping ? " dropping" : "")
+                + (blockingWrites.stuck(0, now) ? " blocking-write" : "")
+                + " heard " + (now - lastHeardNanos) / 1_000_000 + " ms ago"
+                + (pinged ? ", pinged " + (now - pingedNanos) / 1_000_000 + " ms ago" : "") + ", window " + window;
+    }
+
     private static final class Frame {
         private static final VarHandle ENDED;
 

@@ -2,7 +2,9 @@ package dev.realtimekit.it.hardening;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.net.URI;
 import java.net.URL;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,6 +109,7 @@ class ClosingClientsIT {
                     // threads in the kit say where a reply stalled.
                     fail(wrong.size() + " of " + CLIENTS + " clients got no pong: " + wrong
                             + "\nthe sample's trace of them:\n" + String.join("\n", traceOf(wrong))
+                            + "\nthe kit's warnings in messages.log:\n" + String.join("\n", kitWarnings())
                             + "\nthe server's threads in the kit:\n\n"
                             + String.join("\n\n", LibertyJvm.threadsMentioning("dev.realtimekit")));
                 }
@@ -124,7 +127,6 @@ class ClosingClientsIT {
         }
     }
 
-    /** @return the first frame that is no join or leave notice, which must be the pong to the first ping */
     /** @return the trace.log lines (the test server traces the sample's ChatHandler at FINE) naming these clients */
     private static List<String> traceOf(List<String> wrong) throws java.io.IOException {
         java.nio.file.Path trace = java.nio.file.Path.of(System.getProperty("wlp.home"), "usr", "servers",
@@ -135,6 +137,15 @@ class ClosingClientsIT {
         List<String> names = wrong.stream().map(line -> line.substring(0, line.indexOf(':')) + " ").toList();
         try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(trace, StandardCharsets.ISO_8859_1)) {
             return lines.filter(line -> names.stream().anyMatch(line::contains)).toList();
+        }
+    }
+
+    /** @return the lines of messages.log with a warning or error of the kit */
+    private static List<String> kitWarnings() throws java.io.IOException {
+        java.nio.file.Path log = java.nio.file.Path.of(System.getProperty("wlp.home"), "usr", "servers",
+                System.getProperty("it.server.name"), "logs", "messages.log");
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(log, StandardCharsets.ISO_8859_1)) {
+            return lines.filter(line -> line.matches(".*RTK\\d{4}[WE]:.*")).toList();
         }
     }
 
@@ -153,7 +164,10 @@ class ClosingClientsIT {
                     return "closed by the server: " + socket.awaitEnding(0);
                 }
             }
-            return "no frame within " + WsClient.TIMEOUT;
+            // Before the socket closes: what the server holds for this connection, to say where the reply stalled.
+            return "no frame within " + WsClient.TIMEOUT + "; the server's state of it: "
+                    + WsClient.get(URI.create(base.toExternalForm() + "stats?user="
+                            + URLEncoder.encode("name=" + name + "]", StandardCharsets.UTF_8))).body().strip();
         } // closed at once: the second pong may be being written
     }
 }

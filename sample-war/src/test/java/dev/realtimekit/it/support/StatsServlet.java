@@ -12,7 +12,8 @@ import dev.realtimekit.impl.runtime.RealtimeRuntime;
 
 /**
  * Shows the kit's bookkeeping on this node, for leak checks: {@code subscribers=N topics=N open=N}
- * (the application's topics only, as the registry counts them).
+ * (the application's topics only, as the registry counts them); with {@code ?user=text}, the state of
+ * each open connection whose user id mentions the text, for diagnosis.
  */
 @WebServlet("/stats")
 public class StatsServlet extends HttpServlet {
@@ -25,6 +26,14 @@ public class StatsServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setContentType("text/plain");
+        String user = request.getParameter("user");
+        if (user != null) {
+            // For diagnosis: the state of the open connections whose user id mentions this text.
+            java.io.PrintWriter out = response.getWriter();
+            runtime.dispatcher().connections().stream().map(connection -> connection.describe())
+                    .filter(line -> line.contains(user)).forEach(out::println);
+            return;
+        }
         response.getWriter().write("subscribers=" + runtime.registry().subscriberCount() + " topics="
                 + runtime.registry().topicCount() + " open=" + runtime.dispatcher().openConnections());
     }
