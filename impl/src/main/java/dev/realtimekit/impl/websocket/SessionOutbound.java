@@ -163,7 +163,8 @@ final class SessionOutbound implements Outbound {
      * Gives up on the connection when a blocking write has been stuck for longer than the send timeout
      * (see {@link BlockingWrites}): logs it and runs {@code whenGone}. Then, with {@code ping}, closes
      * the connection (1001) when nothing arrived from the client since the previous call's ping, and
-     * runs {@code whenGone}, or else pings it. A session the kit closed (or began to close) whose
+     * runs {@code whenGone}, or else pings it. Frames still waiting for a pong whose wait is over go
+     * asynchronously (should the wait's timer have been lost). A session the kit closed (or began to close) whose
      * close the container still has not reported at the next call is given up too ({@code whenGone}).
      * Called by one heartbeat thread at a fixed interval.
      *
@@ -190,6 +191,11 @@ final class SessionOutbound implements Outbound {
             }
             closeUnreported = true;
             return true;
+        }
+        if (parked.get() && nowNanos - parkedNanos >= pongWaitNanos) {
+            // The wait's timer should have ended it (its task went to an executor that may refuse or lose
+            // it): without this, the frames would wait for a pong or a close that may never come.
+            resume(true);
         }
         if (!ping) {
             return true;

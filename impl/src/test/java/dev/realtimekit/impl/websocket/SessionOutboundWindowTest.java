@@ -210,6 +210,28 @@ class SessionOutboundWindowTest {
     }
 
     @Test
+    void theHeartbeatEndsAWaitWhoseTimerWasLost() {
+        long waitNanos = TimeUnit.MILLISECONDS.toNanos(20);
+        SessionOutbound out = new SessionOutbound(fake.session, 64, Long.MAX_VALUE, 1000, 100, RealtimeMetrics.NONE,
+                waitNanos, task -> { }); // an executor that loses the wait's end
+        frames(10).forEach(out::offer);
+        assertEquals(0, fake.pendingWrites(), "waiting for the pong");
+
+        assertTrue(out.heartbeat(System.nanoTime(), false, () -> { }));
+        assertEquals(0, fake.pendingWrites(), "a wait that is not over yet is left alone");
+        assertTrue(out.heartbeat(System.nanoTime() + 2 * waitNanos, false, () -> { }));
+
+        assertEquals(1, fake.pendingWrites(), "the parked frame went asynchronously");
+        // Each later frame the window refuses waits again, and each lost timer costs one heartbeat.
+        drainWrites();
+        for (int beat = 0; beat < 10 && fake.texts().size() < 10; beat++) {
+            assertTrue(out.heartbeat(System.nanoTime() + 2 * waitNanos, false, () -> { }));
+            drainWrites();
+        }
+        assertEquals(frames(10), fake.texts(), "every frame, in order");
+    }
+
+    @Test
     void aFrameLargerThanTheWindowDoesNotWaitForAPong() {
         SessionOutbound out = waitingForPongs(64, 100, TimeUnit.SECONDS.toNanos(10));
         out.offer("small");
