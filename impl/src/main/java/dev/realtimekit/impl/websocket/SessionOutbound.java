@@ -124,6 +124,8 @@ final class SessionOutbound implements Outbound {
     private final long pongWaitNanos;
     /** Runs a task once a pong wait is over (the JDK's delay thread hands it to the executor). */
     private final Executor afterWait;
+    /** Runs the session's closes, off the writing thread (see {@link #closeLater}). */
+    private final Executor closer;
 
     /**
      * @param windowBytes bytes the client may be behind its last answered ping while frames are still
@@ -137,12 +139,14 @@ final class SessionOutbound implements Outbound {
      * @param metrics told about each frame's write and each slow-consumer close
      * @param pongWaitNanos how long frames the window refuses wait for a pong before they go
      *     asynchronously; 0 sends them asynchronously at once
-     * @param afterWait runs the end of a wait no pong ended (the frames then go asynchronously)
+     * @param afterWait runs the end of a wait no pong ended (the frames then go asynchronously), and
+     *     the session's closes (see {@link #closeLater})
      */
     SessionOutbound(Session session, int capacity, long maxBytes, long sendTimeoutMs, long windowBytes,
             RealtimeMetrics metrics, long pongWaitNanos, Executor afterWait) {
         this.metrics = metrics;
         this.afterWait = CompletableFuture.delayedExecutor(pongWaitNanos, TimeUnit.NANOSECONDS, afterWait);
+        this.closer = afterWait;
         this.pongWaitNanos = pongWaitNanos;
         this.session = session;
         this.remote = session.getAsyncRemote();
@@ -602,13 +606,7 @@ final class SessionOutbound implements Outbound {
         }
         closed = true;
         accepting.set(false);
-        try {
-            if (session.isOpen()) {
-                session.close(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed"));
-            }
-        } catch (IOException | RuntimeException e) {
-            Messages.deliveryFailed(session.getId(), e);
-        }
+        closeLater(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed"), true, null);
     }
 
     /** @return whether the write failed because it took longer than the send timeout */
@@ -623,15 +621,42 @@ final class SessionOutbound implements Outbound {
     }
 
     private void closeSession(Frame frame) {
-        if (!closed) {
-            closed = true;
+        if (closed) {
+            frame.complete();
+            return;
+        }
+        closed = true;
+        closeLater(frame.close, false, frame);
+    }
+
+    /**
+     * Closes the session on the executor, never on the writing thread. Liberty's close can take
+     * seconds (it waits up to 3 s for its read side to settle, then up to 5.5 s to write its close
+     * frame), and the writer may be a thread handing a topic's event to its subscribers, which every
+     * other publisher of that topic waits for: clients that dropped while being written to held up
+     * others' onConnect for 17 s (ClosingClientsIT with 5,000 clients, 4 of them silent).
+     *
+     * @param onlyIfOpen skip it when the session is no longer open
+     * @param frame the close's frame, completed once the close returned; or null
+     */
+    private void closeLater(CloseReason reason, boolean onlyIfOpen, Frame frame) {
+        Runnable close = () -> {
             try {
-                session.close(frame.close);
+                if (!onlyIfOpen || session.isOpen()) {
+                    session.close(reason);
+                }
             } catch (IOException | RuntimeException e) {
                 Messages.deliveryFailed(session.getId(), e);
             }
+            if (frame != null) {
+                frame.complete();
+            }
+        };
+        try {
+            closer.execute(close);
+        } catch (RuntimeException e) {
+            close.run(); // refused (the application is stopping): close here rather than never
         }
-        frame.complete();
     }
 
     /** For diagnosis (the integration tests' stats servlet): this outbound's state, read without locks. */

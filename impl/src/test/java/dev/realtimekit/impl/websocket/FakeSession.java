@@ -84,6 +84,7 @@ final class FakeSession {
             case "getId" -> "fake-session";
             case "isOpen" -> open;
             case "close" -> {
+                onClose.run();
                 closes.add(args == null ? new CloseReason(CloseReason.CloseCodes.NORMAL_CLOSURE, "") : (CloseReason) args[0]);
                 open = false;
                 yield null;
@@ -143,6 +144,14 @@ final class FakeSession {
     /** Runs this inside every later blocking write, on the writing thread. */
     void onBlockingWrite(Runnable action) {
         onBlockingWrite = action;
+    }
+
+    private volatile Runnable onClose = () -> {
+    };
+
+    /** Runs the action inside every close, before it is recorded (Liberty's close can take seconds). */
+    void onClose(Runnable action) {
+        onClose = action;
     }
 
     /** From now on blocking writes throw this (null: they succeed). */

@@ -9,6 +9,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
@@ -150,6 +153,36 @@ class SessionOutboundWindowTest {
         assertEquals(1, fake.closes().size());
         assertEquals(1011, fake.closes().get(0).getCloseCode().getCode());
         assertFalse(out.offer("b"));
+    }
+
+    @Test
+    void aFailedWriteClosesTheSessionOffTheWritingThread() throws Exception {
+        CountDownLatch closeMayReturn = new CountDownLatch(1);
+        fake.onClose(() -> {
+            try {
+                closeMayReturn.await(); // as Liberty's close, which waits seconds for its read side
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        fake.failBlockingWritesWith(new IOException("broken pipe"));
+        ExecutorService closer = Executors.newSingleThreadExecutor();
+        try {
+            SessionOutbound out = new SessionOutbound(fake.session, 16, Long.MAX_VALUE, 1000, 1_000, RealtimeMetrics.NONE, 0, closer);
+
+            // The writer may be a thread handing a topic's event to every subscriber: it must not wait for the close.
+            CompletableFuture<Boolean> offered = CompletableFuture.supplyAsync(() -> out.offer("a"));
+            assertTrue(offered.get(5, TimeUnit.SECONDS), "the offer returned while the close was still in progress");
+            assertEquals(List.of(), fake.closes());
+
+            closeMayReturn.countDown();
+            Await.until("the session closed with 1011", () -> fake.closes().size() == 1);
+            assertEquals(1011, fake.closes().get(0).getCloseCode().getCode());
+            assertFalse(out.offer("b"));
+        } finally {
+            closeMayReturn.countDown();
+            closer.shutdownNow();
+        }
     }
 
     @Test
