@@ -49,13 +49,24 @@ import dev.realtimekit.testsupport.Poll;
  * never reports the close: 15 to 19 of 900 connections stayed registered for good. The kit now gives
  * such a session up at the next heartbeat (RTK0117W).
  *
- * <p>Both paths must leave nothing behind.
+ * <p>Closes on the writing thread, with blocking writes: the thread handing a join notice to every
+ * subscriber of the topic wrote to a client that had just closed, and closed that session itself.
+ * Liberty's close waits seconds (for its read side, then for its close frame) and every other
+ * publisher of the topic waited behind it: with 5,000 clients, 4 clients' onConnect returned 17 s late
+ * and their pongs never came in time (one run of two; CI once 1 of 900), and the runs took 267 and
+ * 333 s. The kit now closes sessions on the executor: 50 and 55 s, every pong in time.
+ *
+ * <p>Both paths must leave nothing behind, and no client may be kept waiting by the others.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class ClosingClientsIT {
 
-    private static final int CLIENTS = 900;
+    private static final int CLIENTS = 3000;
+
+    /** The server's threads in kit code when the first client waited in vain, or null while none did. */
+    private static final java.util.concurrent.atomic.AtomicReference<List<String>> STALL_THREADS =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     @Deployment(name = "defaults", managed = false, testable = false)
     static WebArchive defaults() {
@@ -87,6 +98,7 @@ class ClosingClientsIT {
 
     private void closeRightAfterAReply(String deployment) throws Exception {
         deployer.deploy(deployment);
+        STALL_THREADS.set(null);
         try {
             URL base = Wars.url("chat");
             ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -104,13 +116,14 @@ class ClosingClientsIT {
                     }
                 }
                 if (!wrong.isEmpty()) {
-                    // Rare and never reproduced alone (CI once: 5 of 900, no kit thread stuck). What the
-                    // sample traced of these clients (joined: onOpen and onConnect ran) and the server's
-                    // threads in the kit say where a reply stalled.
+                    // What the sample traced of these clients (joined: onOpen and onConnect ran), their
+                    // connections' state and the server's threads in the kit say where a reply stalled.
                     fail(wrong.size() + " of " + CLIENTS + " clients got no pong: " + wrong
                             + "\nthe sample's trace of them:\n" + String.join("\n", traceOf(wrong))
                             + "\nthe kit's warnings in messages.log:\n" + String.join("\n", kitWarnings())
-                            + "\nthe server's threads in the kit:\n\n"
+                            + "\nthe server's threads in the kit while the first of them waited:\n\n"
+                            + String.join("\n\n", STALL_THREADS.get())
+                            + "\nthe server's threads in the kit now:\n\n"
                             + String.join("\n\n", LibertyJvm.threadsMentioning("dev.realtimekit")));
                 }
             } finally {
@@ -164,7 +177,11 @@ class ClosingClientsIT {
                     return "closed by the server: " + socket.awaitEnding(0);
                 }
             }
-            // Before the socket closes: what the server holds for this connection, to say where the reply stalled.
+            // Before the socket closes: what the server holds for this connection, and (for the first such
+            // client) what the server's threads are doing meanwhile, to say where the reply stalled.
+            if (STALL_THREADS.compareAndSet(null, List.of())) {
+                STALL_THREADS.set(LibertyJvm.threadsMentioning("dev.realtimekit"));
+            }
             return "no frame within " + WsClient.TIMEOUT + "; the server's state of it: "
                     + WsClient.get(URI.create(base.toExternalForm() + "stats?user="
                             + URLEncoder.encode("name=" + name + "]", StandardCharsets.UTF_8))).body().strip();
