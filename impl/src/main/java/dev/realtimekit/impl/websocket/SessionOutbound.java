@@ -168,8 +168,9 @@ final class SessionOutbound implements Outbound {
      * (see {@link BlockingWrites}): logs it and runs {@code whenGone}. Then, with {@code ping}, closes
      * the connection (1001) when nothing arrived from the client since the previous call's ping, and
      * runs {@code whenGone}, or else pings it. Frames still waiting for a pong whose wait is over go
-     * asynchronously (should the wait's timer have been lost). A session the kit closed (or began to close) whose
-     * close the container still has not reported at the next call is given up too ({@code whenGone}).
+     * asynchronously (should the wait's timer have been lost). A session the kit closed (or began to
+     * close) whose close the container still has not reported at the next call is given up too
+     * ({@code whenGone}).
      * Called by one heartbeat thread at a fixed interval.
      *
      * @return false once the connection is closed or given up: no further heartbeats are needed
@@ -606,7 +607,7 @@ final class SessionOutbound implements Outbound {
         }
         closed = true;
         accepting.set(false);
-        closeLater(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed"), true, null);
+        closeLater(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed"), null);
     }
 
     /** @return whether the write failed because it took longer than the send timeout */
@@ -626,7 +627,7 @@ final class SessionOutbound implements Outbound {
             return;
         }
         closed = true;
-        closeLater(frame.close, false, frame);
+        closeLater(frame.close, frame);
     }
 
     /**
@@ -636,13 +637,14 @@ final class SessionOutbound implements Outbound {
      * other publisher of that topic waits for: clients that dropped while being written to held up
      * others' onConnect for 17 s (ClosingClientsIT with 5,000 clients, 4 of them silent).
      *
-     * @param onlyIfOpen skip it when the session is no longer open
+     * A session the container closed meanwhile is left alone.
+     *
      * @param frame the close's frame, completed once the close returned; or null
      */
-    private void closeLater(CloseReason reason, boolean onlyIfOpen, Frame frame) {
+    private void closeLater(CloseReason reason, Frame frame) {
         Runnable close = () -> {
             try {
-                if (!onlyIfOpen || session.isOpen()) {
+                if (session.isOpen()) {
                     session.close(reason);
                 }
             } catch (IOException | RuntimeException e) {

@@ -2,10 +2,13 @@ package dev.realtimekit.it.hardening;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -65,8 +70,7 @@ class ClosingClientsIT {
     private static final int CLIENTS = 3000;
 
     /** The server's threads in kit code when the first client waited in vain, or null while none did. */
-    private static final java.util.concurrent.atomic.AtomicReference<List<String>> STALL_THREADS =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private static final AtomicReference<List<String>> STALL_THREADS = new AtomicReference<>();
 
     @Deployment(name = "defaults", managed = false, testable = false)
     static WebArchive defaults() {
@@ -141,23 +145,23 @@ class ClosingClientsIT {
     }
 
     /** @return the trace.log lines (the test server traces the sample's ChatHandler at FINE) naming these clients */
-    private static List<String> traceOf(List<String> wrong) throws java.io.IOException {
-        java.nio.file.Path trace = java.nio.file.Path.of(System.getProperty("wlp.home"), "usr", "servers",
+    private static List<String> traceOf(List<String> wrong) throws IOException {
+        Path trace = Path.of(System.getProperty("wlp.home"), "usr", "servers",
                 System.getProperty("it.server.name"), "logs", "trace.log");
-        if (!java.nio.file.Files.exists(trace)) {
+        if (!Files.exists(trace)) {
             return List.of("(no trace.log)");
         }
         List<String> names = wrong.stream().map(line -> line.substring(0, line.indexOf(':')) + " ").toList();
-        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(trace, StandardCharsets.ISO_8859_1)) {
+        try (Stream<String> lines = Files.lines(trace, StandardCharsets.ISO_8859_1)) {
             return lines.filter(line -> names.stream().anyMatch(line::contains)).toList();
         }
     }
 
     /** @return the lines of messages.log with a warning or error of the kit */
-    private static List<String> kitWarnings() throws java.io.IOException {
-        java.nio.file.Path log = java.nio.file.Path.of(System.getProperty("wlp.home"), "usr", "servers",
+    private static List<String> kitWarnings() throws IOException {
+        Path log = Path.of(System.getProperty("wlp.home"), "usr", "servers",
                 System.getProperty("it.server.name"), "logs", "messages.log");
-        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(log, StandardCharsets.ISO_8859_1)) {
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
             return lines.filter(line -> line.matches(".*RTK\\d{4}[WE]:.*")).toList();
         }
     }

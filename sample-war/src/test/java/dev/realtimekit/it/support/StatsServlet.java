@@ -1,6 +1,7 @@
 package dev.realtimekit.it.support;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
@@ -8,6 +9,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.realtimekit.impl.dispatch.Connection;
 import dev.realtimekit.impl.runtime.RealtimeRuntime;
 
 /**
@@ -29,8 +31,8 @@ public class StatsServlet extends HttpServlet {
         String user = request.getParameter("user");
         if (user != null) {
             // For diagnosis: the state of the open connections whose user id mentions this text.
-            java.io.PrintWriter out = response.getWriter();
-            runtime.dispatcher().connections().stream().map(connection -> connection.describe())
+            PrintWriter out = response.getWriter();
+            runtime.dispatcher().connections().stream().map(Connection::describe)
                     .filter(line -> line.contains(user)).forEach(out::println);
             return;
         }
