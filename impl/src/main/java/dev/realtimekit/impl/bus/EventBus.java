@@ -2,6 +2,8 @@ package dev.realtimekit.impl.bus;
 
 import java.util.concurrent.CompletionStage;
 
+import dev.realtimekit.impl.history.HistoryPage;
+
 /**
  * Carries serialized events between the nodes that serve a topic. The in-JVM bus serves one node; a
  * cluster bus (Redis) carries each event to every node subscribed to its topic.
@@ -30,6 +32,13 @@ public interface EventBus extends AutoCloseable {
         default void onEvent(String topic, String payload, long publishedMicros) {
             onEvent(topic, payload);
         }
+
+        /**
+         * The bus may have missed events of the topic: its subscription was interrupted (a lost
+         * connection, a Redis restart, a repaired subscription) and is delivering again.
+         */
+        default void onPossibleGap(String topic) {
+        }
     }
 
     /** Starts delivering events to the listener; called once, before any other method. */
@@ -45,7 +54,9 @@ public interface EventBus extends AutoCloseable {
     CompletionStage<Void> unsubscribe(String topic);
 
     /**
-     * Publishes an event to every node subscribed to the topic, this one included, at most once: a
+     * Publishes an event to every node subscribed to the topic, this one included, at most once (on a
+     * history topic numbered, kept in its history and delivered as {@link
+     * dev.realtimekit.impl.history.NumberedEvents numbered}, in one step): a
      * subscriber never gets it twice. A stage that completed normally means every node whose
      * subscription is connected at that moment gets it (a node reconnecting to Redis misses it: pub/sub
      * keeps nothing); a failed stage means it may still be delivered (once) or not at all.
@@ -56,6 +67,18 @@ public interface EventBus extends AutoCloseable {
      * @return a stage that completes when the bus accepted the event, or fails (fast) when it cannot
      */
     CompletionStage<Void> publish(String topic, String payload);
+
+    /**
+     * Reads a history topic's position and kept events ({@code realtime.history.*}). A topic without
+     * history yet gets one: a new epoch at position 0.
+     *
+     * @param afterSeq the events numbered above this are wanted; {@link Long#MAX_VALUE}: the position only
+     * @return a stage with the page, or failing when the history cannot be read (or this bus keeps none)
+     */
+    default CompletionStage<HistoryPage> readHistory(String topic, long afterSeq) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException(describe() + " keeps no history"));
+    }
 
     /** @return a short description for logs, never containing credentials */
     String describe();

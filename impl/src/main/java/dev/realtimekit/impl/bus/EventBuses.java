@@ -15,7 +15,7 @@ public final class EventBuses {
     /** @param metrics told about Redis outages and repaired subscriptions */
     public static EventBus create(RealtimeConfig config, RealtimeMetrics metrics) {
         // RedisEventBus is only loaded here, so applications without Redisson never touch it.
-        return config.redisEnabled() ? RedisEventBus.create(config, metrics) : new LocalEventBus();
+        return config.redisEnabled() ? RedisEventBus.create(config, metrics) : new LocalEventBus(config.history());
     }
 
     /** @return whether Redisson can be loaded by the kit */

@@ -19,6 +19,8 @@ import jakarta.enterprise.context.Dependent;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.realtimekit.impl.history.HistorySettings;
+
 /**
  * Every configuration key of the kit, with its default, read through MicroProfile Config (system
  * properties, environment variables such as {@code REALTIME_PATH}, {@code microprofile-config.properties},
@@ -158,6 +160,22 @@ public class RealtimeConfig {
     /** Topics one connection may follow, its path topic included; a subscribe beyond it is refused (429). */
     @ConfigProperty(name = "max-topics-per-connection", defaultValue = "16")
     int maxTopicsPerConnection = 16;
+
+    /**
+     * Topics that keep a history, comma-separated patterns in which {@code *} matches any run of
+     * characters (e.g. {@code general,private-user-*}): their events are numbered, and clients that
+     * reconnect with {@code since} get what they missed or are told to resync. Absent: none.
+     */
+    @ConfigProperty(name = "history.topics")
+    Optional<String> historyTopics;
+
+    /** Events kept per history topic, in Redis and, for the topics it has subscribers of, on each node. */
+    @ConfigProperty(name = "history.size", defaultValue = "100")
+    int historySize = 100;
+
+    /** How long an event of a history topic stays recoverable. */
+    @ConfigProperty(name = "history.ttl-ms", defaultValue = "300000")
+    long historyTtlMs = 300_000;
 
     /** Redis to carry events between nodes, e.g. {@code redis://host:6379} or {@code rediss://:password@host:6380}; absent: in-JVM bus. */
     // No initializer on the optional keys: MicroProfile Config would read it as a configured value.
@@ -352,6 +370,13 @@ public class RealtimeConfig {
         return redisSubscriptionConnectionPoolSize;
     }
 
+    /** @return which topics keep a history, and how much */
+    public HistorySettings history() {
+        List<String> patterns = present(historyTopics).map(list -> Arrays.stream(list.split(",")).map(String::trim)
+                .filter(pattern -> !pattern.isEmpty()).toList()).orElse(List.of());
+        return new HistorySettings(patterns, historySize, historyTtlMs);
+    }
+
     /**
      * A configuration from {@code realtime.*} keys and their values as text, as MicroProfile Config
      * would read them; keys not given keep their defaults. For running the kit outside a server (the
@@ -452,6 +477,12 @@ public class RealtimeConfig {
             if (!origin.equals("*") && !origin.equals("null") && normalizeOrigin(origin) == null) {
                 problems.add("realtime.allowed-origins holds '" + origin + "', which is not an origin such as https://app.example.com");
             }
+        }
+        positive(problems, "realtime.history.size", historySize);
+        positive(problems, "realtime.history.ttl-ms", historyTtlMs);
+        if (redisSharded && history().any()) {
+            problems.add("realtime.history.topics cannot be used with realtime.redis.sharded=true (a history and its"
+                    + " sharded channel may live on different shards)");
         }
         if (idleTimeoutMs < 0) {
             problems.add("realtime.idle-timeout-ms must be 0 or more, not " + idleTimeoutMs);

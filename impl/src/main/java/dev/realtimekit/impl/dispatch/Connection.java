@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.realtimekit.ConnectionContext;
 import dev.realtimekit.impl.bus.EventBus;
 import dev.realtimekit.impl.codec.JsonCodec;
+import dev.realtimekit.impl.history.Position;
 import dev.realtimekit.impl.registry.BusMessages;
 import dev.realtimekit.impl.registry.TopicRegistry;
 
@@ -42,6 +43,9 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
     /** Topics followed with subscribe frames, besides the path topic; changed on the connection's serial queue. */
     private final java.util.concurrent.ConcurrentHashMap<String, TopicSubscription> secondaryTopics =
             new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Where the client stands in its path topic's history ({@code since} at the handshake), or null. */
+    private volatile Position since;
 
     /** Set once its topic subscription is confirmed before the upgrade. */
     private volatile boolean subscribed;
@@ -157,6 +161,15 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
     /** @return the rate limiter's verdict on one more message now */
     RateLimiter.Verdict admitMessage() {
         return rateLimiter == null ? RateLimiter.Verdict.ACCEPT : rateLimiter.take(System.nanoTime());
+    }
+
+    /** @param since where the client stands in its path topic's history, or null; set before subscribing */
+    public void recoverFrom(Position since) {
+        this.since = since;
+    }
+
+    Position since() {
+        return since;
     }
 
     boolean isSubscribed() {

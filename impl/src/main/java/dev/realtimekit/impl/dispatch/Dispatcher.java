@@ -134,6 +134,11 @@ public final class Dispatcher<C, E, U> {
         return connection;
     }
 
+    /** @return whether the topic keeps a history (a handshake's {@code since} is refused on other topics) */
+    public boolean hasHistory(String topic) {
+        return registry.hasHistory(topic);
+    }
+
     /**
      * Subscribes this node to the frames addressed to users and connections ({@link BusMessages#DIRECT_TOPIC}).
      *
@@ -183,7 +188,7 @@ public final class Dispatcher<C, E, U> {
      *     is already abandoned
      */
     public CompletionStage<Void> subscribe(Connection<U> connection) {
-        return registry.add(connection).whenComplete((ignored, failure) -> {
+        return registry.add(connection, connection.since(), "").whenComplete((ignored, failure) -> {
             if (failure == null) {
                 Messages.subscribeSucceeded();
                 connection.markSubscribed();
@@ -382,7 +387,8 @@ public final class Dispatcher<C, E, U> {
         if (!connection.isOpen()) {
             return DONE;
         }
-        CompletionStage<Void> subscribed = connection.isSubscribed() ? DONE : registry.add(connection);
+        CompletionStage<Void> subscribed = connection.isSubscribed() ? DONE
+                : registry.add(connection, connection.since(), "");
         return continueOnExecutor(subscribed, (ignored, failure) -> {
             if (failure != null) {
                 Messages.subscribeFailed(connection.topic(), connection.id(), Stages.unwrap(failure));

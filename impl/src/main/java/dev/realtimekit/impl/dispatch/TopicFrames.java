@@ -19,6 +19,8 @@ import dev.realtimekit.TopicAccess;
 import dev.realtimekit.TopicAuthorizer;
 import dev.realtimekit.impl.codec.JsonCodec;
 import dev.realtimekit.impl.config.RealtimeConfig;
+import dev.realtimekit.impl.history.HistoryFrames;
+import dev.realtimekit.impl.history.Position;
 import dev.realtimekit.impl.i18n.Messages;
 import dev.realtimekit.impl.registry.TopicNames;
 import dev.realtimekit.impl.registry.TopicRegistry;
@@ -30,7 +32,9 @@ import dev.realtimekit.impl.registry.TopicRegistry;
  * authorized by the application's {@link TopicAuthorizer} like a handshake, confirmed with
  * {@code {"type":"subscribed","topic":"..."}} or refused with
  * {@code {"type":"error","message":"<reason>","topic":"...","status":<HTTP status>}}; an unsubscribe is
- * confirmed with {@code {"type":"unsubscribed","topic":"..."}}. Runs on the connection's serial queue,
+ * confirmed with {@code {"type":"unsubscribed","topic":"..."}}. On a history topic the registry sends
+ * the position frame instead of the confirmation ({@code subscribed} with the position, or with
+ * {@code "since"}: the missed events, then {@code recovered} or {@code resync}). Runs on the connection's serial queue,
  * in order with its messages.
  */
 public final class TopicFrames {
@@ -51,8 +55,12 @@ public final class TopicFrames {
      * A parsed control frame.
      *
      * @param id the frame's optional {@code "id"} (see {@link JsonCodec#messageId}), echoed in a refusal, or null
+     * @param since the subscribe frame's {@code "since"} as sent (a string, or "" when of another type), or null
      */
-    record Control(boolean subscribe, String topic, JsonValue id) {
+    record Control(boolean subscribe, String topic, JsonValue id, String since) {
+        Control(boolean subscribe, String topic, JsonValue id) {
+            this(subscribe, topic, id, null);
+        }
     }
 
     /** The confirmations: {@code {"type":"subscribed","topic":"..."}}. */
@@ -98,6 +106,7 @@ public final class TopicFrames {
         String type = null;
         String topic = null;
         JsonValue id = null;
+        String since = null;
         boolean topicIsText = true;
         try (JsonParser parser = parsers.createParser(new StringReader(text))) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
@@ -113,6 +122,8 @@ public final class TopicFrames {
                 if (value == JsonParser.Event.START_OBJECT || value == JsonParser.Event.START_ARRAY) {
                     if (key.equals("topic")) {
                         topicIsText = false;
+                    } else if (key.equals("since")) {
+                        since = "";
                     }
                     JsonCodec.skipNested(parser);
                 } else if (key.equals("type") && value == JsonParser.Event.VALUE_STRING) {
@@ -122,6 +133,8 @@ public final class TopicFrames {
                     topic = topicIsText ? parser.getString() : null;
                 } else if (key.equals("id") && id == null) {
                     id = JsonCodec.echoableId(parser, value);
+                } else if (key.equals("since")) {
+                    since = value == JsonParser.Event.VALUE_STRING ? parser.getString() : "";
                 }
             }
         } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
@@ -130,7 +143,7 @@ public final class TopicFrames {
         if (!"subscribe".equals(type) && !"unsubscribe".equals(type)) {
             return null;
         }
-        return new Control(type.equals("subscribe"), topicIsText ? topic : null, id);
+        return new Control(type.equals("subscribe"), topicIsText ? topic : null, id, since);
     }
 
     /** Handles a control frame of the connection. @return a stage that completes when it has been answered */
@@ -148,6 +161,11 @@ public final class TopicFrames {
             confirm(connection, "subscribed", topic);
             return CompletableFuture.completedFuture(null);
         }
+        Position since = control.since() == null ? null : Position.parse(control.since());
+        if (control.since() != null && since == null) {
+            refuse(connection, control, 400, HandlerException.reasonPhrase(400));
+            return CompletableFuture.completedFuture(null);
+        }
         if (connection.secondaryTopics().size() + 1 >= options.maxTopicsPerConnection()) {
             refuse(connection, control, 429, "Too many topics");
             return CompletableFuture.completedFuture(null);
@@ -158,7 +176,13 @@ public final class TopicFrames {
                 return CompletableFuture.completedFuture(null);
             }
             TopicSubscription subscription = new TopicSubscription(connection, topic, codec.encode(topic));
-            return registry.add(subscription).handle((ignored, failure) -> {
+            // A history topic's subscriber gets its position frame from the registry, in order with its events.
+            boolean history = registry.hasHistory(topic);
+            String idMember = control.id() == null ? "" : ",\"id\":" + control.id();
+            if (since != null && !history) {
+                connection.deliver(HistoryFrames.noHistory(topic, "")); // before the topic's first event
+            }
+            return registry.add(subscription, since, idMember).handle((ignored, failure) -> {
                 if (failure != null) {
                     Messages.subscribeFailed(topic, connection.id(), Stages.unwrap(failure));
                     refuse(connection, control, 503, HandlerException.reasonPhrase(503));
@@ -166,7 +190,9 @@ public final class TopicFrames {
                     registry.remove(subscription);
                 } else {
                     connection.secondaryTopics().put(topic, subscription);
-                    confirm(connection, "subscribed", topic);
+                    if (!history) {
+                        confirm(connection, "subscribed", topic);
+                    }
                     lifecycle.subscribed(connection, topic);
                 }
                 return null;

@@ -35,4 +35,10 @@ final class TopicSubscription implements TopicRegistry.Subscriber {
     public void deliver(String frame) {
         connection.deliver(envelopeStart + frame + "}");
     }
+
+    /** A history topic's frame names its topic already: sent as it is. */
+    @Override
+    public void deliverFrame(String frame) {
+        connection.deliver(frame);
+    }
 }

@@ -125,6 +125,21 @@ public final class Messages {
         LOG.log(Level.FINE, failure, () -> "Publishing an event to topic " + topic + " failed.");
     }
 
+    public static void historyResync(String topic, String reason) {
+        LOG.warning(() -> "RTK0125W: Events of history topic " + topic + " were missed by this node and cannot be"
+                + " recovered (" + reason + "); its local subscribers were told to resync.");
+    }
+
+    public static void historyGapFilled(String topic, int events) {
+        LOG.info(() -> "RTK0126I: " + events + " events of history topic " + topic + " that this node had missed were"
+                + " delivered from the history.");
+    }
+
+    public static void historyReadFailed(String topic, Throwable failure) {
+        LOG.warning(() -> "RTK0127W: The history of topic " + topic + " cannot be read (" + failure + "); its subscribers"
+                + " wait for their position, and the read is tried again every second.");
+    }
+
     public static void deliveryFailed(String connectionId, Throwable failure) {
         LOG.log(Level.FINE, failure, () -> "Delivering a frame to connection " + connectionId + " failed.");
     }

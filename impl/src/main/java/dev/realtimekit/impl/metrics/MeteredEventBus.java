@@ -3,6 +3,7 @@ package dev.realtimekit.impl.metrics;
 import java.util.concurrent.CompletionStage;
 
 import dev.realtimekit.impl.bus.EventBus;
+import dev.realtimekit.impl.history.HistoryPage;
 import dev.realtimekit.impl.registry.TopicNames;
 
 /**
@@ -51,6 +52,11 @@ public final class MeteredEventBus implements EventBus {
     @Override
     public CompletionStage<Void> unsubscribe(String topic) {
         return bus.unsubscribe(topic);
+    }
+
+    @Override
+    public CompletionStage<HistoryPage> readHistory(String topic, long afterSeq) {
+        return bus.readHistory(topic, afterSeq);
     }
 
     @Override

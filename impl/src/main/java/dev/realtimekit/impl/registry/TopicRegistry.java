@@ -9,6 +9,8 @@ import java.util.function.BiConsumer;
 
 import dev.realtimekit.impl.bus.EventBus;
 import dev.realtimekit.impl.bus.PublishTime;
+import dev.realtimekit.impl.history.NumberedEvents;
+import dev.realtimekit.impl.history.Position;
 import dev.realtimekit.impl.i18n.Messages;
 import dev.realtimekit.impl.metrics.RealtimeMetrics;
 
@@ -32,6 +34,14 @@ public final class TopicRegistry implements EventBus.Listener {
 
         /** Queues the frame for the client; must not block. */
         void deliver(String frame);
+
+        /**
+         * Queues a frame exactly as given: a history topic's frames name their topic already. Must not
+         * block. By default the same as {@link #deliver}.
+         */
+        default void deliverFrame(String frame) {
+            deliver(frame);
+        }
     }
 
     private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
@@ -40,6 +50,8 @@ public final class TopicRegistry implements EventBus.Listener {
     private final RealtimeMetrics metrics;
     /** Told about each event of an application topic once it was handed to the local subscribers; null: nobody listens. */
     private final BiConsumer<String, String> delivered;
+    /** Null when no topic keeps a history. */
+    private final History history;
 
     public TopicRegistry(EventBus bus) {
         this(bus, RealtimeMetrics.NONE, null);
@@ -56,9 +68,27 @@ public final class TopicRegistry implements EventBus.Listener {
      *     handed to the local subscribers, under the topic's delivery order, or null
      */
     public TopicRegistry(EventBus bus, RealtimeMetrics metrics, BiConsumer<String, String> delivered) {
+        this(bus, metrics, delivered, null);
+    }
+
+    /**
+     * @param history the history topics and how to read their history, or null when no topic keeps one
+     */
+    public TopicRegistry(EventBus bus, RealtimeMetrics metrics, BiConsumer<String, String> delivered, History history) {
         this.bus = bus;
         this.metrics = metrics;
         this.delivered = delivered;
+        this.history = history != null && history.settings().any() ? history : null;
+    }
+
+    /** @return whether the topic keeps a history: its frames are numbered, and subscribers may recover */
+    public boolean hasHistory(String topic) {
+        return history != null && !TopicNames.isInternal(topic) && history.settings().enabled(topic);
+    }
+
+    /** @return how many history reads this node made so far */
+    public long historyReads() {
+        return history == null ? 0 : history.readCount();
     }
 
     /**
@@ -69,6 +99,65 @@ public final class TopicRegistry implements EventBus.Listener {
      *     then already removed again
      */
     public CompletionStage<Void> add(Subscriber subscriber) {
+        return add(subscriber, null, "");
+    }
+
+    /**
+     * Adds a subscriber, as {@link #add(Subscriber)}; on a history topic it then gets a position frame
+     * before any event ({@code subscribed}; with {@code since}: the events it missed and
+     * {@code recovered}, or {@code resync}).
+     *
+     * @param since where the subscriber stands, or null; ignored on topics without history
+     * @param idMember appended to the position frame (e.g. {@code ,"id":"s-1"}), or empty
+     */
+    public CompletionStage<Void> add(Subscriber subscriber, Position since, String idMember) {
+        if (!hasHistory(subscriber.topic())) {
+            return addPlain(subscriber);
+        }
+        Topic topic;
+        while (true) {
+            topic = topics.compute(subscriber.topic(), (name, existing) -> existing != null ? existing : historyTopic(name));
+            synchronized (topic) {
+                if (!topic.removed) {
+                    if (topic.members.add(subscriber)) {
+                        subscribers.incrementAndGet();
+                    }
+                    topic.history.join(subscriber, new HistoryTopic.Recovery(since, idMember));
+                    break;
+                }
+            }
+        }
+        return topic.subscribed.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                remove(subscriber);
+            }
+        });
+    }
+
+    /** A history topic; it learns its position once its bus subscription is confirmed. */
+    private Topic historyTopic(String name) {
+        Topic topic = new Topic(subscribe(name));
+        topic.history = new HistoryTopic(name, topic, history, topic.members,
+                (payload, count) -> afterDelivery(name, topic, payload, count));
+        topic.subscribed.thenRun(() -> {
+            synchronized (topic) {
+                if (!topic.removed) {
+                    topic.history.start();
+                }
+            }
+        });
+        return topic;
+    }
+
+    private void afterDelivery(String name, Topic topic, String payload, int count) {
+        if (delivered != null) {
+            delivered.accept(name, payload);
+        }
+        metrics.eventDelivered(count, topic.eventMicros == PublishTime.UNKNOWN ? -1
+                : Math.max(0, PublishTime.now() - topic.eventMicros) * 1_000);
+    }
+
+    private CompletionStage<Void> addPlain(Subscriber subscriber) {
         Topic topic = topics.compute(subscriber.topic(), (name, existing) -> {
             Topic t = existing != null ? existing : new Topic(subscribe(name));
             if (t.members.add(subscriber) && !TopicNames.isInternal(name)) {
@@ -95,7 +184,19 @@ public final class TopicRegistry implements EventBus.Listener {
     /** Removes a subscriber (no effect if absent); the last one of a topic unsubscribes this node from it. */
     public void remove(Subscriber subscriber) {
         topics.computeIfPresent(subscriber.topic(), (name, topic) -> {
-            if (topic.members.remove(subscriber) && !TopicNames.isInternal(name)) {
+            if (topic.history != null) {
+                synchronized (topic) {
+                    if (topic.members.remove(subscriber)) {
+                        subscribers.decrementAndGet();
+                    }
+                    topic.history.leave(subscriber);
+                    if (!topic.members.isEmpty()) {
+                        return topic;
+                    }
+                    topic.removed = true;
+                    topic.history.close();
+                }
+            } else if (topic.members.remove(subscriber) && !TopicNames.isInternal(name)) {
                 subscribers.decrementAndGet();
             }
             if (!topic.members.isEmpty()) {
@@ -128,6 +229,22 @@ public final class TopicRegistry implements EventBus.Listener {
         Topic topic = topics.get(topicName);
         if (topic == null) {
             return;
+        }
+        if (!payload.isEmpty() && payload.charAt(0) == NumberedEvents.MARKER.charAt(0)) {
+            NumberedEvents.Numbered numbered = NumberedEvents.read(payload);
+            if (numbered != null && topic.history != null) {
+                synchronized (topic) {
+                    if (!topic.removed) {
+                        topic.eventMicros = publishedMicros;
+                        topic.history.onEvent(numbered);
+                        topic.eventMicros = PublishTime.UNKNOWN;
+                    }
+                }
+                return;
+            }
+            if (numbered != null) {
+                payload = numbered.payload(); // numbered by a node that keeps this topic's history: delivered plain here
+            }
         }
         boolean application = !TopicNames.isInternal(topicName);
         int delivered = deliver(topicName, topic, payload, application ? this.delivered : null);
@@ -165,6 +282,22 @@ public final class TopicRegistry implements EventBus.Listener {
         return delivered;
     }
 
+    /**
+     * The bus may have missed events of the topic (its subscription was interrupted): a history topic
+     * compares its position with the history and fills the gap, or tells its subscribers to resync.
+     */
+    @Override
+    public void onPossibleGap(String topicName) {
+        Topic topic = topics.get(topicName);
+        if (topic != null && topic.history != null) {
+            synchronized (topic) {
+                if (!topic.removed) {
+                    topic.history.onPossibleGap();
+                }
+            }
+        }
+    }
+
     /** @return the number of application topics with local subscribers (the kit's own topics are not counted) */
     public int topicCount() {
         return (int) topics.keySet().stream().filter(name -> !TopicNames.isInternal(name)).count();
@@ -189,6 +322,12 @@ public final class TopicRegistry implements EventBus.Listener {
     private static final class Topic {
         final Set<Subscriber> members = ConcurrentHashMap.newKeySet();
         final CompletableFuture<Void> subscribed;
+        /** Set for a history topic only; then members change under this topic's lock. */
+        HistoryTopic history;
+        /** A history topic that lost its last subscriber; guarded by this. */
+        boolean removed;
+        /** The publish time of the history event being delivered; guarded by this. */
+        long eventMicros = PublishTime.UNKNOWN;
 
         Topic(CompletableFuture<Void> subscribed) {
             this.subscribed = subscribed;

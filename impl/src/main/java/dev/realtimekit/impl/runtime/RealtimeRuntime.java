@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -19,6 +20,7 @@ import jakarta.enterprise.concurrent.ContextService;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.NotificationOptions;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import jakarta.json.bind.JsonbBuilder;
@@ -27,6 +29,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 import dev.realtimekit.ErrorFrameMapper;
 import dev.realtimekit.EventDelivered;
+import dev.realtimekit.HistoryGap;
 import dev.realtimekit.MessageHandler;
 import dev.realtimekit.TokenValidator;
 import dev.realtimekit.TopicAuthorizer;
@@ -47,6 +50,7 @@ import dev.realtimekit.impl.i18n.Messages;
 import dev.realtimekit.impl.metrics.MeteredEventBus;
 import dev.realtimekit.impl.metrics.MetricsBackends;
 import dev.realtimekit.impl.metrics.RealtimeMetrics;
+import dev.realtimekit.impl.registry.History;
 import dev.realtimekit.impl.registry.TopicRegistry;
 
 /**
@@ -119,7 +123,8 @@ public class RealtimeRuntime {
                 redis ? () -> bus == null ? 0 : bus.status().deafSubscriptions() : null);
         chosenBus = EventBuses.create(config, metrics);
         bus = new MeteredEventBus(chosenBus, metrics);
-        registry = new TopicRegistry(bus, metrics, deliveryEvents());
+        registry = new TopicRegistry(bus, metrics, deliveryEvents(), new History(config.history(), bus::readHistory,
+                applicationExecutor(), config.sendQueueCapacity(), gapEvents()));
         bus.start(registry);
         dispatcher = new Dispatcher<>(handler, handlerName, model.messageType(), codec, registry, bus,
                 applicationExecutor(), DispatchLimits.of(config), new CdiLifecycleEvents(beanManager.getEvent(), executor),
@@ -158,6 +163,31 @@ public class RealtimeRuntime {
      * context (the delivering thread may be Redisson's); null, costing nothing per event, when the
      * application observes no such event.
      */
+    /** The {@link HistoryGap} CDI event, fired off the topic's delivery thread. */
+    private Consumer<History.Gap> gapEvents() {
+        Event<HistoryGap> event = beanManager.getEvent().select(HistoryGap.class);
+        NotificationOptions async = NotificationOptions.ofExecutor(executor);
+        return gap -> {
+            HistoryGap fired = new HistoryGap(gap.topic(), gap.position().epoch(), gap.position().seq(),
+                    gap.resyncReason() == null, gap.resyncReason(), gap.filled());
+            try {
+                executor.execute(() -> {
+                    try {
+                        event.fire(fired);
+                    } catch (RuntimeException e) {
+                        Messages.observerFailed(HistoryGap.class.getSimpleName(), e);
+                    }
+                });
+                event.fireAsync(fired, async).exceptionally(failure -> {
+                    Messages.observerFailed(HistoryGap.class.getSimpleName(), failure);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                Messages.observerFailed(HistoryGap.class.getSimpleName(), e); // executor refused: stopping
+            }
+        };
+    }
+
     private BiConsumer<String, String> deliveryEvents() {
         if (beanManager.resolveObserverMethods(new EventDelivered("", "")).isEmpty()) {
             return null;

@@ -26,6 +26,8 @@ import dev.realtimekit.impl.dispatch.Connection;
 import dev.realtimekit.impl.dispatch.ConnectionLimitException;
 import dev.realtimekit.impl.dispatch.Dispatcher;
 import dev.realtimekit.impl.dispatch.Stages;
+import dev.realtimekit.impl.history.HistoryFrames;
+import dev.realtimekit.impl.history.Position;
 import dev.realtimekit.impl.i18n.Messages;
 import dev.realtimekit.impl.metrics.RealtimeMetrics;
 import dev.realtimekit.impl.registry.TopicNames;
@@ -109,10 +111,17 @@ final class HandshakeServlet extends HttpServlet {
             return;
         }
         String token;
+        String sinceText;
         try {
             token = token(request);
+            sinceText = request.getParameter("since");
         } catch (IllegalArgumentException e) {
             refuse(response, 400); // a query string the container cannot decode (e.g. %zz)
+            return;
+        }
+        Position since = sinceText == null ? null : Position.parse(sinceText);
+        if (sinceText != null && since == null) {
+            refuse(response, 400);
             return;
         }
         HandshakeAuthenticator.Outcome outcome = authenticator.check(token, topic, deadline);
@@ -128,6 +137,11 @@ final class HandshakeServlet extends HttpServlet {
         Connection<Object> connection;
         try {
             connection = dispatcher.prepare(outcome.userId(), topic);
+            if (since != null && !dispatcher.hasHistory(topic)) {
+                connection.deliver(HistoryFrames.noHistory(topic, "")); // first, before any event
+            } else {
+                connection.recoverFrom(since);
+            }
         } catch (ConnectionLimitException e) {
             if (e.status() == 503) {
                 response.setHeader("Retry-After", RETRY_AFTER_SECONDS);

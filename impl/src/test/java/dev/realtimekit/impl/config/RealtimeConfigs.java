@@ -32,6 +32,14 @@ public final class RealtimeConfigs {
         return config;
     }
 
+    /** @return {@link #redis(String, String)} keeping a history of the topics matching {@code patterns} */
+    public static RealtimeConfig redisWithHistory(String address, String prefix, String patterns, int size) {
+        RealtimeConfig config = redis(address, prefix);
+        config.historyTopics = Optional.of(patterns);
+        config.historySize = size;
+        return config;
+    }
+
     /** @return the defaults, with {@code realtime.allowed-origins} (null: absent) and {@code realtime.require-origin} */
     public static RealtimeConfig origins(String allowedOrigins, boolean requireOrigin) {
         RealtimeConfig config = new RealtimeConfig();

@@ -33,6 +33,7 @@ import org.redisson.config.Config;
 import dev.realtimekit.impl.bus.EventBus;
 import dev.realtimekit.impl.bus.PublishTime;
 import dev.realtimekit.impl.config.RealtimeConfig;
+import dev.realtimekit.impl.history.HistoryPage;
 import dev.realtimekit.impl.metrics.RealtimeMetrics;
 
 /**
@@ -78,6 +79,7 @@ public final class RedisEventBus implements EventBus {
     /** The last client replacement, which the next one waits for; guarded by this. */
     private CompletableFuture<Void> replacing = CompletableFuture.completedFuture(null);
     private final RealtimeMetrics metrics;
+    private final RedisHistory history;
     private volatile boolean closing;
     private volatile Listener listener = (topic, payload) -> {
     };
@@ -85,6 +87,7 @@ public final class RedisEventBus implements EventBus {
     private RedisEventBus(Config redissonConfig, RealtimeConfig config, String description, RealtimeMetrics metrics) {
         this.metrics = metrics;
         this.prefix = config.redisChannelPrefix();
+        this.history = new RedisHistory(prefix, config.history());
         this.sharded = config.redisSharded();
         this.publishTimeoutMs = config.redisPublishTimeoutMs();
         this.subscribeTimeoutMs = config.redisSubscribeTimeoutMs();
@@ -298,7 +301,8 @@ public final class RedisEventBus implements EventBus {
      */
     @Override
     public CompletionStage<Void> publish(String topic, String payload) {
-        String stamped = PublishTime.stamp(payload);
+        // A history topic's script stamps the time when it is sent.
+        String stamped = history.enabled(topic) ? payload : PublishTime.stamp(payload);
         CompletableFuture<Void> published;
         do {
             published = publishers.computeIfAbsent(topic, name -> new TopicPublisher(payloads -> send(name, payloads),
@@ -321,6 +325,9 @@ public final class RedisEventBus implements EventBus {
      * may get it anyway (at most once, never twice: nothing is retried, see {@link #publishChannel}).
      */
     private CompletionStage<?> send(String topic, List<String> payloads) {
+        if (history.enabled(topic)) {
+            return sendNumbered(topic, payloads);
+        }
         if (payloads.size() == 1) {
             return publishChannel(topic).publishAsync(payloads.get(0)).toCompletableFuture().copy()
                     .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
@@ -333,6 +340,39 @@ public final class RedisEventBus implements EventBus {
             channel.publishAsync(payload);
         }
         return batch.executeAsync().toCompletableFuture().copy().orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** As {@link #send}, for a history topic: each event numbered, kept and published by one script. */
+    private CompletionStage<?> sendNumbered(String topic, List<String> payloads) {
+        String channel = prefix + topic;
+        if (payloads.size() == 1) {
+            return history.publish(redisson, topic, channel, payloads.get(0)).toCompletableFuture()
+                    .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
+        }
+        RBatch batch = redisson.createBatch(BatchOptions.defaults().retryAttempts(0)
+                .responseTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS));
+        for (String payload : payloads) {
+            history.publish(batch, topic, channel, payload);
+        }
+        return batch.executeAsync().toCompletableFuture().copy().orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public CompletionStage<HistoryPage> readHistory(String topic, long afterSeq) {
+        if (!history.enabled(topic)) {
+            return EventBus.super.readHistory(topic, afterSeq);
+        }
+        return history.read(redisson, topic, afterSeq).toCompletableFuture()
+                .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** The subscription check proved these topics deliver after an interruption: events may have been missed meanwhile. */
+    void possibleGap(Iterable<String> topics) {
+        for (String topic : topics) {
+            if (history.enabled(topic)) {
+                listener.onPossibleGap(topic);
+            }
+        }
     }
 
     /** The self-check subscribed deaf topics anew or handed them to a new client. */

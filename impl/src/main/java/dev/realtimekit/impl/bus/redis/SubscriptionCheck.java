@@ -49,6 +49,8 @@ final class SubscriptionCheck {
     private final AtomicReference<Runnable> nextRoundHook = new AtomicReference<>();
     /** Topics subscribed anew and not yet proven to deliver since; only touched by the running round. */
     private final Set<String> repaired = new HashSet<>();
+    /** A recovery (or a lost connection) happened since the last round: every topic may have missed events. */
+    private volatile boolean interrupted;
     /**
      * Topics a round found deaf and no round has seen deliver since, whatever the repair was (a new
      * subscription or a new client): what readiness reports. Read by any thread; changed by rounds and
@@ -75,6 +77,7 @@ final class SubscriptionCheck {
     }
 
     void afterRecovery() {
+        interrupted = true;
         later(RECOVERY_DELAY_MS, this::run);
     }
 
@@ -166,10 +169,19 @@ final class SubscriptionCheck {
         stuck.forEach(deaf::put);
         // A topic left, subscribed again or handed over meanwhile is not the one that was checked.
         deaf.entrySet().removeIf(entry -> bus.subscriptions().get(entry.getKey()) != entry.getValue());
+        // Topics proven after an interruption or a repair may have missed events meanwhile: history
+        // topics compare their position with the history.
+        boolean afterInterruption = interrupted;
+        interrupted = false;
+        List<String> proven = new ArrayList<>();
         probed.keySet().stream().filter(topic -> !deaf.containsKey(topic)).forEach(topic -> {
+            if (afterInterruption || repaired.contains(topic) || unproven.contains(topic)) {
+                proven.add(topic);
+            }
             repaired.remove(topic);
             unproven.remove(topic);
         });
+        bus.possibleGap(proven);
         if (bus.isClosing()) {
             return 0;
         }
