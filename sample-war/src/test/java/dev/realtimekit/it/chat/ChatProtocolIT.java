@@ -199,10 +199,12 @@ class ChatProtocolIT {
     void theChatPageIsServedAtTheContextRoot() throws Exception {
         java.net.http.HttpResponse<String> page = WsClient.get(base.toURI());
         assertEquals(200, page.statusCode());
-        assertTrue(page.body().contains("new WebSocket(url)"), "the page talks to the endpoint");
-        assertTrue(page.body().contains("type: 'subscribe'") && page.body().contains("frame.type === 'event'"),
-                "the page follows a second room and shows its wrapped events");
+        assertTrue(page.body().contains("from './realtime-kit.js'"), "the page talks to the endpoint through the kit's client");
+        assertTrue(page.body().contains("client.subscribe("), "the page follows a second room");
         assertTrue(base.getPath().equals("/chat/") || base.getPath().equals("/chat"), "context root /chat: " + base);
+        java.net.http.HttpResponse<String> module = WsClient.get(base.toURI().resolve("realtime-kit.js"));
+        assertEquals(200, module.statusCode(), "the kit's jar serves its browser client");
+        assertTrue(module.body().contains("export class RealtimeClient"), module.body().substring(0, Math.min(200, module.body().length())));
     }
 
     @Test
