@@ -15,7 +15,7 @@ import dev.realtimekit.testsupport.Ports;
  * Two nodes of the sample, started and stopped with {@code sample-war/cluster.sh} exactly as a user
  * would, on free ports and in a directory of the test's own.
  */
-final class SampleCluster implements AutoCloseable {
+public final class SampleCluster implements AutoCloseable {
 
     private final int[] ports;
     private final Map<String, String> env;
@@ -29,7 +29,7 @@ final class SampleCluster implements AutoCloseable {
      * @param name names the cluster's directory under target/
      * @param settings environment for cluster.sh, e.g. REDIS_URL or REDIS_CONFIG and REALTIME_* keys
      */
-    static SampleCluster start(String name, Map<String, String> settings) throws Exception {
+    public static SampleCluster start(String name, Map<String, String> settings) throws Exception {
         int[] ports = {freeHttpPort(), freeHttpPort()};
         while (ports[1] == ports[0]) {
             ports[1] = freeHttpPort();
@@ -48,12 +48,12 @@ final class SampleCluster implements AutoCloseable {
     }
 
     /** @return the base URL of node 0 or 1, e.g. {@code http://127.0.0.1:9080/chat/} */
-    URL node(int index) throws Exception {
+    public URL node(int index) throws Exception {
         return URI.create("http://127.0.0.1:" + ports[index] + "/chat/").toURL();
     }
 
     /** Stops the cluster (if it started) and then its Redis, whatever happens to the first. */
-    static void stop(SampleCluster cluster, AutoCloseable redis) throws Exception {
+    public static void stop(SampleCluster cluster, AutoCloseable redis) throws Exception {
         try {
             if (cluster != null) {
                 cluster.close();
