@@ -4,6 +4,7 @@
 #   sample-war/cluster.sh start    start both nodes; returns once both accept WebSocket connections
 #   sample-war/cluster.sh stop     stop both nodes
 #   sample-war/cluster.sh status   show whether each node runs
+#   sample-war/cluster.sh restart N   stop node N (1 or 2) and start it again; returns once it serves
 #
 # Environment:
 #   REDIS_URL      Redis both nodes use (default redis://127.0.0.1:6379)
@@ -108,21 +109,40 @@ start() {
   done
   local deadline=$((SECONDS + ready_timeout))
   for i in 0 1; do
-    local log="$cluster_dir/servers/${names[$i]}/logs/messages.log"
-    local serving=101
-    [[ -z "${WAR:-}" ]] || serving=401
-    until [[ "$(handshake_status "${ports[$i]}")" == "$serving" ]]; do
-      if grep -q 'CWWKZ0002E' "$log" 2> /dev/null; then
-        grep -hoE 'RTK[0-9]{4}E: .*' "$log" | sort -u >&2 || true
-        die "$war_name failed to start on ${names[$i]} (see $log)"
-      fi
-      if ((SECONDS > deadline)); then
-        die "${names[$i]} does not accept WebSocket connections on port ${ports[$i]} after ${ready_timeout}s (see $cluster_dir/servers/${names[$i]}/logs/messages.log)"
-      fi
-      sleep 0.5
-    done
-    echo "${names[$i]}: http://localhost:${ports[$i]}${context_root%/}/ (WebSocket ws://localhost:${ports[$i]}${context_root%/}/ws/{topic})"
+    await_serving "$i" "$deadline"
   done
+}
+
+# Waits until node index $1 answers WebSocket handshakes (until $2, in SECONDS), or fails.
+await_serving() {
+  local i=$1 deadline=$2
+  local log="$cluster_dir/servers/${names[$i]}/logs/messages.log"
+  local serving=101
+  [[ -z "${WAR:-}" ]] || serving=401
+  until [[ "$(handshake_status "${ports[$i]}")" == "$serving" ]]; do
+    if grep -q 'CWWKZ0002E' "$log" 2> /dev/null; then
+      grep -hoE 'RTK[0-9]{4}E: .*' "$log" | sort -u >&2 || true
+      die "$war_name failed to start on ${names[$i]} (see $log)"
+    fi
+    if ((SECONDS > deadline)); then
+      die "${names[$i]} does not accept WebSocket connections on port ${ports[$i]} after ${ready_timeout}s (see $log)"
+    fi
+    sleep 0.5
+  done
+  echo "${names[$i]}: http://localhost:${ports[$i]}${context_root%/}/ (WebSocket ws://localhost:${ports[$i]}${context_root%/}/ws/{topic})"
+}
+
+# Stops one node (1 or 2) and starts it again with the current settings.
+restart() {
+  [[ "${1:-}" == 1 || "${1:-}" == 2 ]] || die "usage: $0 restart 1|2"
+  local i=$(($1 - 1))
+  [[ -d "$cluster_dir/servers/${names[$i]}" ]] || die "${names[$i]} was never started"
+  "$wlp/bin/server" stop "${names[$i]}" > /dev/null || true
+  configure "${names[$i]}" "${ports[$i]}"
+  # The old log would still show the application as started.
+  rm -f "$cluster_dir/servers/${names[$i]}/logs/messages.log"
+  "$wlp/bin/server" start "${names[$i]}" > /dev/null || die "${names[$i]} did not start (see $cluster_dir/servers/${names[$i]}/logs)"
+  await_serving "$i" $((SECONDS + ready_timeout))
 }
 
 stop() {
@@ -149,5 +169,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  restart) restart "${2:-}" ;;
+  *) echo "usage: $0 start|stop|status|restart 1|2" >&2; exit 2 ;;
 esac
