@@ -30,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.realtimekit.it.lifecycle.AnyTokenValidator;
 import dev.realtimekit.it.support.Deployments;
+import dev.realtimekit.it.support.StatsServlet;
 import dev.realtimekit.it.support.WsClient;
 import dev.realtimekit.testsupport.RedisProcess;
 
@@ -66,7 +67,7 @@ class ReconnectStormIT {
         }
         return Deployments.kitWithRedisson(name, "realtime.redis.address=" + redis.address() + "\n"
                         + "realtime.history.topics=storm\nrealtime.max-connections-per-user=0\n",
-                EchoToTopicHandler.class, Line.class, AnyTokenValidator.class, HistoryReadsServlet.class);
+                EchoToTopicHandler.class, Line.class, AnyTokenValidator.class, StatsServlet.class);
     }
 
     @AfterAll
@@ -147,7 +148,7 @@ class ReconnectStormIT {
     }
 
     private static long reads(String node) throws Exception {
-        return Long.parseLong(WsClient.get(URI.create(url(node) + "history-reads")).body().trim());
+        return Long.parseLong(WsClient.get(URI.create(url(node) + "stats?history-reads")).body().trim());
     }
 
     /** @return epoch and seq of a subscribed frame */

@@ -15,7 +15,8 @@ import dev.realtimekit.impl.runtime.RealtimeRuntime;
 /**
  * Shows the kit's bookkeeping on this node, for leak checks: {@code subscribers=N topics=N open=N}
  * (the application's topics only, as the registry counts them); with {@code ?user=text}, the state of
- * each open connection whose user id mentions the text, for diagnosis.
+ * each open connection whose user id mentions the text, for diagnosis; with {@code ?history-reads}, how
+ * many history reads the node made.
  */
 @WebServlet("/stats")
 public class StatsServlet extends HttpServlet {
@@ -28,6 +29,10 @@ public class StatsServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setContentType("text/plain");
+        if (request.getParameter("history-reads") != null) {
+            response.getWriter().write(Long.toString(runtime.registry().historyReads()));
+            return;
+        }
         String user = request.getParameter("user");
         if (user != null) {
             // For diagnosis: the state of the open connections whose user id mentions this text.

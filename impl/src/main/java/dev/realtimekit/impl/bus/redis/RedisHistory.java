@@ -27,30 +27,31 @@ import dev.realtimekit.impl.history.Position;
  */
 final class RedisHistory {
 
-    /** KEYS: meta, log; ARGV: new epoch, size, now ms, payload, log ttl ms, meta ttl ms, channel, stamp. */
-    private static final String PUBLISH = """
+    /**
+     * Both scripts start here: the topic's epoch, or a new one (ARGV[1]) with numbering from 0 and an
+     * empty stream, when Redis holds none (never numbered, expired, or lost with Redis's data).
+     */
+    private static final String EPOCH = """
             local epoch = redis.call('HGET', KEYS[1], 'epoch')
             if not epoch then
               epoch = ARGV[1]
               redis.call('DEL', KEYS[2])
               redis.call('HSET', KEYS[1], 'epoch', epoch, 'seq', 0)
             end
+            """;
+
+    /** KEYS: meta, log; ARGV: new epoch, size, now ms, payload, log ttl ms, meta ttl ms, channel, stamp. */
+    private static final String PUBLISH = EPOCH + """
             local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
             redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], seq .. '-0', 't', ARGV[3], 'p', ARGV[4])
             redis.call('PEXPIRE', KEYS[2], ARGV[5])
             redis.call('PEXPIRE', KEYS[1], ARGV[6])
-            redis.call('PUBLISH', ARGV[7], ARGV[8] .. '\\4' .. epoch .. ':' .. seq .. ':' .. ARGV[4])
+            redis.call('PUBLISH', ARGV[7], ARGV[8] .. '\\MARKER' .. epoch .. ':' .. seq .. ':' .. ARGV[4])
             return seq
-            """;
+            """.replace("MARKER", Integer.toString(NumberedEvents.MARKER.charAt(0))); // Lua's decimal escape
 
     /** KEYS: meta, log; ARGV: new epoch, first entry id or '' (position only), count, meta ttl ms. */
-    private static final String READ = """
-            local epoch = redis.call('HGET', KEYS[1], 'epoch')
-            if not epoch then
-              epoch = ARGV[1]
-              redis.call('DEL', KEYS[2])
-              redis.call('HSET', KEYS[1], 'epoch', epoch, 'seq', 0)
-            end
+    private static final String READ = EPOCH + """
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
             local result = {epoch, redis.call('HGET', KEYS[1], 'seq')}
             if ARGV[2] ~= '' then
@@ -67,12 +68,6 @@ final class RedisHistory {
             end
             return result
             """;
-
-    static {
-        if (!NumberedEvents.MARKER.equals("\u0004")) {
-            throw new AssertionError("the publish script writes the numbered-event marker as \\4");
-        }
-    }
 
     private final String prefix;
     private final HistorySettings settings;
