@@ -346,8 +346,8 @@ public final class RedisEventBus implements EventBus {
     private CompletionStage<?> sendNumbered(String topic, List<String> payloads) {
         String channel = prefix + topic;
         if (payloads.size() == 1) {
-            return history.publish(redisson, topic, channel, payloads.get(0)).toCompletableFuture()
-                    .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
+            return history.publish(redisson, topic, channel, payloads.get(0), Duration.ofMillis(publishTimeoutMs))
+                    .toCompletableFuture().copy().orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
         }
         RBatch batch = redisson.createBatch(BatchOptions.defaults().retryAttempts(0)
                 .responseTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS));

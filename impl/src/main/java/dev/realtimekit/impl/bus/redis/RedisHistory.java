@@ -1,5 +1,6 @@
 package dev.realtimekit.impl.bus.redis;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -7,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.OptionalOptions;
 import org.redisson.client.codec.StringCodec;
 
 import dev.realtimekit.impl.bus.PublishTime;
@@ -87,10 +89,14 @@ final class RedisHistory {
                 keys(topic), publishArgs(channel, payload));
     }
 
-    /** Publishes one numbered event. */
-    CompletionStage<Object> publish(RedissonClient client, String topic, String channel, String payload) {
-        return client.getScript(StringCodec.INSTANCE).evalAsync(RScript.Mode.READ_WRITE, PUBLISH,
-                RScript.ReturnType.INTEGER, keys(topic), publishArgs(channel, payload));
+    /**
+     * Publishes one numbered event, never retried (as {@code RedisEventBus#publishChannel}: a script
+     * whose answer timed out may still run in a stalled Redis, and running it again would publish and
+     * number the event twice).
+     */
+    CompletionStage<Object> publish(RedissonClient client, String topic, String channel, String payload, Duration timeout) {
+        return client.getScript(OptionalOptions.defaults().codec(StringCodec.INSTANCE).retryAttempts(0).timeout(timeout))
+                .evalAsync(RScript.Mode.READ_WRITE, PUBLISH, RScript.ReturnType.INTEGER, keys(topic), publishArgs(channel, payload));
     }
 
     private Object[] publishArgs(String channel, String payload) {

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import dev.realtimekit.impl.config.RealtimeConfigs;
+import dev.realtimekit.impl.history.NumberedEvents;
 import dev.realtimekit.testsupport.Poll;
 
 /**
@@ -37,6 +38,13 @@ class PublishAtMostOnceIT extends RedisBusTestBase {
     @Test
     void aStalledRedisNeverDeliversAnEventTwiceAndLosesNothingAcknowledged() throws Exception {
         stallWhilePublishing(node(), node());
+    }
+
+    /** A history topic's publish is a script: never run twice either, so no event gets two numbers. */
+    @Test
+    void aStalledRedisNeverNumbersOrDeliversAHistoryEventTwice() throws Exception {
+        stallWhilePublishing(node(RealtimeConfigs.redisWithHistory(redis.address(), prefix, TOPIC, 100_000)),
+                node(RealtimeConfigs.redisWithHistory(redis.address(), prefix, TOPIC, 100_000)));
     }
 
     /** A user's Redisson YAML asks for retries: PUBLISH still is never sent twice. */
@@ -129,12 +137,25 @@ class PublishAtMostOnceIT extends RedisBusTestBase {
         }
     }
 
-    /** @return the node's deliveries of {@link #TOPIC} before {@link #END} */
+    /**
+     * @return the node's deliveries of {@link #TOPIC} before {@link #END}; numbered ones (a history
+     *     topic) must be numbered one after the other
+     */
     private static List<String> untilEnd(Node node) throws InterruptedException {
         List<String> events = new ArrayList<>();
-        for (String delivery = node.next(); !delivery.equals(TOPIC + "|" + END); delivery = node.next()) {
-            events.add(delivery.substring(TOPIC.length() + 1));
+        long lastSeq = 0;
+        while (true) {
+            String payload = node.next().substring(TOPIC.length() + 1);
+            NumberedEvents.Numbered numbered = NumberedEvents.read(payload);
+            if (numbered != null) {
+                assertEquals(lastSeq + 1, numbered.seq(), "numbers without holes or repeats: " + numbered);
+                lastSeq = numbered.seq();
+                payload = numbered.payload();
+            }
+            if (payload.equals(END)) {
+                return events;
+            }
+            events.add(payload);
         }
-        return events;
     }
 }
