@@ -28,6 +28,7 @@ import dev.realtimekit.impl.dispatch.Dispatcher;
 import dev.realtimekit.impl.dispatch.LifecycleListener;
 import dev.realtimekit.impl.dispatch.TopicFrames;
 import dev.realtimekit.impl.metrics.RealtimeMetrics;
+import dev.realtimekit.impl.registry.History;
 import dev.realtimekit.impl.registry.TopicRegistry;
 import dev.realtimekit.impl.websocket.HandshakeAuthenticator;
 
@@ -228,7 +229,7 @@ public final class RealtimeTestKit implements AutoCloseable {
                 return thread;
             });
             JsonCodec codec = new JsonCodec(JsonbBuilder.create());
-            SharedBus bus = new SharedBus();
+            SharedBus bus = new SharedBus(settings.history());
             List<SimulatedNode> nodes = new ArrayList<>();
             try {
                 for (int index = 0; index < nodeCount; index++) {
@@ -254,7 +255,9 @@ public final class RealtimeTestKit implements AutoCloseable {
             SimulatedNode[] self = new SimulatedNode[1];
             BiConsumer<String, String> delivered = eventDelivered == null ? null
                     : (topic, json) -> eventDelivered.accept(self[0], new EventDelivered(topic, json));
-            TopicRegistry registry = new TopicRegistry(nodeBus, RealtimeMetrics.NONE, delivered);
+            TopicRegistry registry = new TopicRegistry(nodeBus, RealtimeMetrics.NONE, delivered, new History(settings.history(),
+                    nodeBus::readHistory, threads, settings.sendQueueCapacity(), gap -> {
+                    }));
             nodeBus.start(registry);
             Dispatcher<Object, Object, Object> dispatcher = new Dispatcher<>(nodeHandler, nodeHandler.getClass().getName(),
                     clientMessages, codec, registry, nodeBus, threads, DispatchLimits.of(settings), LifecycleListener.NONE,

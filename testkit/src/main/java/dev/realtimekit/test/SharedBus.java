@@ -11,12 +11,17 @@ import java.util.logging.Logger;
 
 import dev.realtimekit.impl.bus.EventBus;
 import dev.realtimekit.impl.bus.PublishTime;
+import dev.realtimekit.impl.bus.local.LocalEventBus;
+import dev.realtimekit.impl.history.HistoryPage;
+import dev.realtimekit.impl.history.HistorySettings;
 
 /**
  * What Redis pub/sub is to real nodes, in memory: each simulated node gets its own {@link EventBus}
  * view, and an event published on any of them reaches every node subscribed to its topic, the
  * publisher's included, once, on the publishing thread. Publishes to one topic are delivered to every
  * node in one order (one lock per topic), as Redis does. It can be made unavailable, as Redis can be.
+ * History topics ({@code realtime.history.*}) are numbered and kept once for all nodes, by the kit's
+ * in-JVM bus, as Redis keeps them for real nodes.
  */
 final class SharedBus {
 
@@ -26,6 +31,25 @@ final class SharedBus {
     private final List<NodeBus> nodes = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Object> topicOrder = new ConcurrentHashMap<>();
     private volatile boolean available = true;
+    /** Numbers and keeps history topics' events, and hands every event to the nodes. */
+    private final LocalEventBus numbering;
+
+    SharedBus(HistorySettings history) {
+        numbering = new LocalEventBus(history);
+        numbering.start(new EventBus.Listener() {
+            @Override
+            public void onEvent(String topic, String payload) {
+                onEvent(topic, payload, PublishTime.UNKNOWN);
+            }
+
+            @Override
+            public void onEvent(String topic, String payload, long publishedMicros) {
+                for (NodeBus node : nodes) {
+                    node.deliver(topic, payload, publishedMicros);
+                }
+            }
+        });
+    }
 
     EventBus join() {
         NodeBus bus = new NodeBus();
@@ -41,13 +65,9 @@ final class SharedBus {
         if (!available) {
             return CompletableFuture.failedFuture(new IllegalStateException("the simulated bus is unavailable"));
         }
-        long publishedMicros = PublishTime.now();
         synchronized (topicOrder.computeIfAbsent(topic, name -> new Object())) {
-            for (NodeBus node : nodes) {
-                node.deliver(topic, payload, publishedMicros);
-            }
+            return numbering.publish(topic, payload);
         }
-        return DONE;
     }
 
     /** One node's view of the shared bus. */
@@ -93,6 +113,11 @@ final class SharedBus {
         public CompletionStage<Void> publish(String topic, String payload) {
             return closed ? CompletableFuture.failedFuture(new IllegalStateException("the node is stopped"))
                     : SharedBus.this.publish(topic, payload);
+        }
+
+        @Override
+        public CompletionStage<HistoryPage> readHistory(String topic, long afterSeq) {
+            return numbering.readHistory(topic, afterSeq);
         }
 
         @Override

@@ -16,6 +16,7 @@ import dev.realtimekit.impl.dispatch.ConnectionLimitException;
 import dev.realtimekit.impl.dispatch.Dispatcher;
 import dev.realtimekit.impl.dispatch.Drain;
 import dev.realtimekit.impl.registry.TopicNames;
+import dev.realtimekit.impl.history.Position;
 import dev.realtimekit.impl.websocket.HandshakeAuthenticator;
 
 /**
@@ -72,12 +73,28 @@ public final class SimulatedNode {
      * @throws HandshakeRefusedException with the HTTP status a server answers
      */
     public SimulatedClient connect(String topic, String token) {
+        return connect(topic, token, null);
+    }
+
+    /**
+     * As {@link #connect(String, String)}, with the client's position in a history topic, as
+     * {@code ?since=<epoch>:<seq>} would: the client's first frames are then the events it missed and
+     * {@code recovered}, or {@code resync} (see the README's "History and recovery after reconnect").
+     *
+     * @param since {@code <epoch>:<seq>} from the frames the client got before, or null
+     * @throws HandshakeRefusedException with 400 for a malformed position, or the HTTP status a server answers
+     */
+    public SimulatedClient connect(String topic, String token, String since) {
         if (stopped) {
             throw new HandshakeRefusedException(503, topic);
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.authTimeoutMs());
         if (!TopicNames.isValid(topic, config.maxTopicLength())) {
             throw new HandshakeRefusedException(400, String.valueOf(topic));
+        }
+        Position position = since == null ? null : Position.parse(since);
+        if (since != null && position == null) {
+            throw new HandshakeRefusedException(400, topic);
         }
         HandshakeAuthenticator.Outcome outcome = authenticator.check(token, topic, deadline);
         if (!outcome.allowed()) {
@@ -86,6 +103,7 @@ public final class SimulatedNode {
         Connection<Object> connection;
         try {
             connection = dispatcher.prepare(outcome.userId(), topic);
+            dispatcher.recoverFrom(connection, position);
         } catch (ConnectionLimitException e) {
             throw new HandshakeRefusedException(e.status(), topic);
         }

@@ -65,6 +65,44 @@ class RealtimeTestKitTest {
     }
 
     @Test
+    void aClientThatDropsAndComesBackWithSinceOnAnotherNodeGetsWhatItMissedOnce() {
+        kit = notes().nodes(2).config("realtime.history.topics", "room*").start();
+        SimulatedClient alice = kit.node(0).connect("room", "user:alice");
+        String subscribed = alice.nextFrame();
+        String epoch = subscribed.replaceAll(".*\"epoch\":\"([A-Za-z0-9]+)\".*", "$1");
+        assertEquals("{\"type\":\"subscribed\",\"topic\":\"room\",\"epoch\":\"" + epoch + "\",\"seq\":0}", subscribed);
+        welcomed(alice);
+        SimulatedClient bob = kit.node(1).connect("room", "user:bob");
+        bob.nextFrame();
+        welcomed(bob);
+
+        bob.send("{\"type\":\"note\",\"text\":\"n1\"}");
+        alice.expectFrame(event(epoch, 1, "{\"type\":\"note\",\"user\":\"bob\",\"text\":\"n1\",\"count\":1}"));
+        alice.drop();
+        bob.send("{\"type\":\"note\",\"text\":\"n2\"}");
+        bob.send("{\"type\":\"note\",\"text\":\"n3\"}");
+        bob.nextFrames(3);
+
+        SimulatedClient back = kit.node(0).connect("room", "user:alice", epoch + ":1");
+        back.expectFrame(event(epoch, 2, "{\"type\":\"note\",\"user\":\"bob\",\"text\":\"n2\",\"count\":2}"));
+        back.expectFrame(event(epoch, 3, "{\"type\":\"note\",\"user\":\"bob\",\"text\":\"n3\",\"count\":3}"));
+        back.expectFrame("{\"type\":\"recovered\",\"topic\":\"room\",\"epoch\":\"" + epoch + "\",\"seq\":3,\"replayed\":2}");
+        welcomed(back);
+        back.expectNoFrame(QUIET);
+
+        SimulatedClient stale = kit.node(1).connect("room", "user:carol", "Other:3");
+        stale.expectFrame("{\"type\":\"resync\",\"topic\":\"room\",\"epoch\":\"" + epoch + "\",\"seq\":3,\"reason\":\"epoch-changed\"}");
+        assertEquals(400, assertThrows(HandshakeRefusedException.class,
+                () -> kit.node(1).connect("room", "user:dave", "not-a-position")).status());
+        SimulatedClient plain = kit.node(1).connect("elsewhere", "user:erin", epoch + ":3");
+        plain.expectFrame("{\"type\":\"resync\",\"topic\":\"elsewhere\",\"reason\":\"no-history\"}");
+    }
+
+    private static String event(String epoch, long seq, String event) {
+        return "{\"type\":\"event\",\"topic\":\"room\",\"epoch\":\"" + epoch + "\",\"seq\":" + seq + ",\"event\":" + event + "}";
+    }
+
+    @Test
     void aConnectionsMessagesAreAnsweredInArrivalOrderEvenWhenTheFirstIsSlow() {
         kit = notes().start();
         SimulatedClient alice = welcomed(kit.connect("room", "user:alice"));

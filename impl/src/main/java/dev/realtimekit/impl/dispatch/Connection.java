@@ -164,7 +164,7 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
     }
 
     /** @param since where the client stands in its path topic's history, or null; set before subscribing */
-    public void recoverFrom(Position since) {
+    void recoverFrom(Position since) {
         this.since = since;
     }
 

@@ -19,6 +19,8 @@ import dev.realtimekit.HandlerException;
 import dev.realtimekit.MessageHandler;
 import dev.realtimekit.impl.bus.EventBus;
 import dev.realtimekit.impl.codec.JsonCodec;
+import dev.realtimekit.impl.history.HistoryFrames;
+import dev.realtimekit.impl.history.Position;
 import dev.realtimekit.impl.i18n.Messages;
 import dev.realtimekit.impl.metrics.ErrorReason;
 import dev.realtimekit.impl.metrics.RealtimeMetrics;
@@ -134,9 +136,19 @@ public final class Dispatcher<C, E, U> {
         return connection;
     }
 
-    /** @return whether the topic keeps a history (a handshake's {@code since} is refused on other topics) */
-    public boolean hasHistory(String topic) {
-        return registry.hasHistory(topic);
+    /**
+     * Takes a handshake's {@code since} into account, before {@link #subscribe}: on a history topic the
+     * connection recovers from there; on another topic it first gets the {@code no-history} resync
+     * frame (the position means nothing here), then the topic's frames as any connection.
+     *
+     * @param since the client's position, or null
+     */
+    public void recoverFrom(Connection<U> connection, Position since) {
+        if (since != null && !registry.hasHistory(connection.topic())) {
+            connection.deliver(HistoryFrames.noHistory(connection.topic(), ""));
+        } else {
+            connection.recoverFrom(since);
+        }
     }
 
     /**

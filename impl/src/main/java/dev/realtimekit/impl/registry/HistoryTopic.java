@@ -46,6 +46,8 @@ final class HistoryTopic {
         Position joinedAt;
         /** Waits for a read of older events than this node keeps. */
         boolean backfilling;
+        /** Completes once the position frame was sent (or the subscriber left): off this topic's lock. */
+        final CompletableFuture<Void> opened = new CompletableFuture<>();
         final ArrayDeque<String> held = new ArrayDeque<>();
 
         Gate(Recovery recovery) {
@@ -98,22 +100,37 @@ final class HistoryTopic {
     /** The topic has no subscriber left on this node: reads in flight are ignored. */
     void close() {
         closed = true;
+        gates.values().forEach(this::released);
         gates.clear();
         held.clear();
     }
 
-    /** A subscriber joined (it is in {@code members} already): it is positioned as its recovery asks. */
-    void join(TopicRegistry.Subscriber subscriber, Recovery recovery) {
+    /**
+     * A subscriber joined (it is in {@code members} already): it is positioned as its recovery asks.
+     *
+     * @return a stage that completes, off this topic's lock, once its position frame (and what it
+     *     missed, for a recovery) was handed to it, or it left
+     */
+    CompletableFuture<Void> join(TopicRegistry.Subscriber subscriber, Recovery recovery) {
         Gate gate = new Gate(recovery);
         gates.put(subscriber, gate);
         if (epoch != null) {
             position(subscriber, gate);
         }
+        return gate.opened;
     }
 
     /** A subscriber left. */
     void leave(TopicRegistry.Subscriber subscriber) {
-        gates.remove(subscriber);
+        Gate gate = gates.remove(subscriber);
+        if (gate != null) {
+            released(gate);
+        }
+    }
+
+    /** Whoever waits for the gate goes on, on the executor: never under this topic's lock. */
+    private void released(Gate gate) {
+        gate.opened.completeAsync(() -> null, history.executor());
     }
 
     /** An event from the bus. */
@@ -382,6 +399,7 @@ final class HistoryTopic {
     /** Sends the subscriber's position frame, then what was held for it; from now on it gets frames directly. */
     private void open(TopicRegistry.Subscriber subscriber, Gate gate, String positionFrame) {
         gates.remove(subscriber);
+        released(gate);
         gate.backfilling = false;
         send(subscriber, positionFrame);
         for (String frame : gate.held) {

@@ -105,7 +105,8 @@ public final class TopicRegistry implements EventBus.Listener {
     /**
      * Adds a subscriber, as {@link #add(Subscriber)}; on a history topic it then gets a position frame
      * before any event ({@code subscribed}; with {@code since}: the events it missed and
-     * {@code recovered}, or {@code resync}).
+     * {@code recovered}, or {@code resync}), and the stage completes only once that frame was handed
+     * to it, so that a connection's first frames are its position (and its recovery).
      *
      * @param since where the subscriber stands, or null; ignored on topics without history
      * @param idMember appended to the position frame (e.g. {@code ,"id":"s-1"}), or empty
@@ -115,6 +116,7 @@ public final class TopicRegistry implements EventBus.Listener {
             return addPlain(subscriber);
         }
         Topic topic;
+        CompletableFuture<Void> positioned;
         while (true) {
             topic = topics.compute(subscriber.topic(), (name, existing) -> existing != null ? existing : historyTopic(name));
             synchronized (topic) {
@@ -122,12 +124,12 @@ public final class TopicRegistry implements EventBus.Listener {
                     if (topic.members.add(subscriber)) {
                         subscribers.incrementAndGet();
                     }
-                    topic.history.join(subscriber, new HistoryTopic.Recovery(since, idMember));
+                    positioned = topic.history.join(subscriber, new HistoryTopic.Recovery(since, idMember));
                     break;
                 }
             }
         }
-        return topic.subscribed.whenComplete((ignored, failure) -> {
+        return topic.subscribed.thenCompose(ignored -> positioned).whenComplete((ignored, failure) -> {
             if (failure != null) {
                 remove(subscriber);
             }

@@ -26,7 +26,6 @@ import dev.realtimekit.impl.dispatch.Connection;
 import dev.realtimekit.impl.dispatch.ConnectionLimitException;
 import dev.realtimekit.impl.dispatch.Dispatcher;
 import dev.realtimekit.impl.dispatch.Stages;
-import dev.realtimekit.impl.history.HistoryFrames;
 import dev.realtimekit.impl.history.Position;
 import dev.realtimekit.impl.i18n.Messages;
 import dev.realtimekit.impl.metrics.RealtimeMetrics;
@@ -137,11 +136,7 @@ final class HandshakeServlet extends HttpServlet {
         Connection<Object> connection;
         try {
             connection = dispatcher.prepare(outcome.userId(), topic);
-            if (since != null && !dispatcher.hasHistory(topic)) {
-                connection.deliver(HistoryFrames.noHistory(topic, "")); // first, before any event
-            } else {
-                connection.recoverFrom(since);
-            }
+            dispatcher.recoverFrom(connection, since);
         } catch (ConnectionLimitException e) {
             if (e.status() == 503) {
                 response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
