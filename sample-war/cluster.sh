@@ -84,11 +84,14 @@ configure() {
   cp "$war" "$dir/dropins/$war_name"
 }
 
-# A WebSocket handshake against the sample: prints the HTTP status (101 once the node serves).
+# A WebSocket handshake against the sample: prints the HTTP status (101 once the node serves and
+# its Redis subscription is confirmed). It joins the check user's own private room, so that its join
+# and leave notices reach nobody (in general they showed up in users' chats and in its history).
 # Another WAR's tokens and topics are unknown here: a handshake without a token, which the kit
 # answers with 401 once the application serves (Liberty answers 404 before).
 handshake_status() {
-  local url="http://127.0.0.1:$1/chat/ws/general?token=00000000-0000-0000-0000-000000000000:cluster-check"
+  local check_user=00000000-0000-0000-0000-000000000000
+  local url="http://127.0.0.1:$1/chat/ws/private-user-$check_user?token=$check_user:cluster-check"
   [[ -z "${WAR:-}" ]] || url="http://127.0.0.1:$1${context_root%/}/ws/cluster-check"
   curl -s -o /dev/null -w '%{http_code}' --max-time 2 --http1.1 \
     -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \

@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.realtimekit.testsupport.Processes;
 import dev.realtimekit.testsupport.Ports;
@@ -39,7 +41,7 @@ public final class SampleCluster implements AutoCloseable {
         env.put("CLUSTER_DIR", new File("target/" + name).getAbsolutePath());
         SampleCluster cluster = new SampleCluster(ports, env);
         try {
-            cluster.run("start", 300);
+            cluster.run(List.of("start"), 300);
         } catch (Exception | Error e) {
             cluster.close();
             throw e;
@@ -50,6 +52,15 @@ public final class SampleCluster implements AutoCloseable {
     /** @return the base URL of node 0 or 1, e.g. {@code http://127.0.0.1:9080/chat/} */
     public URL node(int index) throws Exception {
         return URI.create("http://127.0.0.1:" + ports[index] + "/chat/").toURL();
+    }
+
+    /**
+     * Stops node 0 or 1 and starts it again with the cluster's settings ({@code cluster.sh restart}); returns
+     * once it serves WebSocket handshakes again. Its clients are drained with 1012 first, as on any stop.
+     */
+    public void restartNode(int index) throws Exception {
+        Objects.checkIndex(index, ports.length);
+        run(List.of("restart", String.valueOf(index + 1)), 300);
     }
 
     /** Stops the cluster (if it started) and then its Redis, whatever happens to the first. */
@@ -65,11 +76,13 @@ public final class SampleCluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        run("stop", 120);
+        run(List.of("stop"), 120);
     }
 
-    private void run(String command, long timeoutSeconds) throws Exception {
-        Processes.run(List.of("bash", "cluster.sh", command), env, Duration.ofSeconds(timeoutSeconds));
+    private void run(List<String> arguments, long timeoutSeconds) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", "cluster.sh"));
+        command.addAll(arguments);
+        Processes.run(command, env, Duration.ofSeconds(timeoutSeconds));
     }
 
     /** @return a port free now whose HTTPS companion (port + 363, as cluster.sh assigns) is free too */
