@@ -195,6 +195,14 @@ class HistoryIT {
             JsonObject onBAfter = nextNonNotice(onB, Duration.ofSeconds(10));
             assertEquals(after, onBAfter, "the same event, numbered alike, on both nodes");
             assertEquals(1, after.getJsonNumber("seq").longValue(), "the new epoch's first event: " + after);
+            // A client that was away through the restart comes back with its old position.
+            try (WsClient back = WsClient.connect(URI.create(WsClient.uri(nodeB, room, owner + ":alice") + "&since=" + a.text()), Map.of())) {
+                JsonObject resync = json(back.next());
+                assertEquals("resync", resync.getString("type"), resync.toString());
+                assertEquals("epoch-changed", resync.getString("reason"));
+                assertEquals(after.getString("epoch"), resync.getString("epoch"));
+                assertEquals(1, resync.getJsonNumber("seq").longValue(), "it stands after the new epoch's first event");
+            }
         }
     }
 

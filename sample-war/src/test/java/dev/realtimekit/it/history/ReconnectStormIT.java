@@ -32,13 +32,15 @@ import dev.realtimekit.it.lifecycle.AnyTokenValidator;
 import dev.realtimekit.it.support.Deployments;
 import dev.realtimekit.it.support.StatsServlet;
 import dev.realtimekit.it.support.WsClient;
+import dev.realtimekit.testsupport.Poll;
 import dev.realtimekit.testsupport.RedisProcess;
 
 /**
  * A reconnect storm on a history topic costs each node a few history reads, not one per client: two
  * deployments of a quiet application (context roots /storm-a and /storm-b, each its own kit and
  * Redisson client) are two nodes on the test's redis-server; 1,000 clients, half on each, drop at
- * once while events are published, and all come back with their positions together.
+ * once while events are published, and all come back with their positions together. The same nodes
+ * tell the application about a history lost with Redis's data ({@code HistoryGap}).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -67,7 +69,8 @@ class ReconnectStormIT {
         }
         return Deployments.kitWithRedisson(name, "realtime.redis.address=" + redis.address() + "\n"
                         + "realtime.history.topics=storm\nrealtime.max-connections-per-user=0\n",
-                EchoToTopicHandler.class, Line.class, AnyTokenValidator.class, StatsServlet.class);
+                EchoToTopicHandler.class, Line.class, AnyTokenValidator.class, StatsServlet.class, GapObserver.class,
+                GapsServlet.class);
     }
 
     @AfterAll
@@ -144,6 +147,27 @@ class ReconnectStormIT {
             pool.shutdownNow();
             deployer.undeploy("storm-a");
             deployer.undeploy("storm-b");
+        }
+    }
+
+    @Test
+    void aNodeWhoseRedisLostItsDataTellsTheApplicationWithHistoryGap() throws Exception {
+        deployer.deploy("storm-a");
+        try (WsClient client = WsClient.connect(url("storm-a"), "storm", "watcher")) {
+            String[] before = position(client.next());
+            client.send("{\"text\":\"before\"}");
+            assertEquals("before", json(client.next()).getJsonObject("event").getString("text"));
+            redis.kill();
+            redis.restart(); // no persistence: the topic's numbering is gone
+            JsonObject resync = json(client.nextWithin(java.time.Duration.ofSeconds(40)));
+            assertEquals("resync", resync.getString("type"), resync.toString());
+            assertEquals("epoch-changed", resync.getString("reason"));
+            assertTrue(!resync.getString("epoch").equals(before[0]));
+            // Fired on the executor after the resync frames: one HistoryGap, observed with @Observes.
+            Poll.until("storm epoch-changed false 0", () -> WsClient.get(URI.create(url("storm-a") + "gaps")).body(),
+                    java.time.Duration.ofSeconds(10));
+        } finally {
+            deployer.undeploy("storm-a");
         }
     }
 
