@@ -2,7 +2,6 @@ package dev.realtimekit.impl.registry;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 import dev.realtimekit.impl.history.HistoryPage;
@@ -66,25 +65,28 @@ final class RecentEvents {
 
     /** @return the events numbered (after, upTo], when every one of them is here and none too old; else null */
     List<HistoryPage.Entry> covering(long after, long upTo, long nowMillis) {
-        HistoryPage.Entry oldest = entries.peekFirst();
-        HistoryPage.Entry newest = entries.peekLast();
+        return consecutive(entries, after, upTo, nowMillis - ttlMs);
+    }
+
+    /**
+     * @param entries events in ascending order
+     * @return the entries numbered (after, upTo], when every one of them is there and none was
+     *     published before {@code oldestMillis}; else null
+     */
+    static List<HistoryPage.Entry> consecutive(Iterable<HistoryPage.Entry> entries, long after, long upTo, long oldestMillis) {
         if (upTo <= after) {
             return List.of();
         }
-        if (oldest == null || oldest.seq() > after + 1 || newest.seq() < upTo) {
-            return null;
-        }
-        List<HistoryPage.Entry> range = new ArrayList<>((int) (upTo - after));
-        for (Iterator<HistoryPage.Entry> it = entries.iterator(); it.hasNext(); ) {
-            HistoryPage.Entry entry = it.next();
+        List<HistoryPage.Entry> range = new ArrayList<>();
+        for (HistoryPage.Entry entry : entries) {
             if (entry.seq() > after && entry.seq() <= upTo) {
-                if (entry.publishedMillis() < nowMillis - ttlMs) {
+                if (entry.seq() != after + 1 + range.size() || entry.publishedMillis() < oldestMillis) {
                     return null;
                 }
                 range.add(entry);
             }
         }
-        return range;
+        return range.size() == upTo - after ? range : null;
     }
 
     int size() {

@@ -124,7 +124,7 @@ public final class TopicRegistry implements EventBus.Listener {
                     if (topic.members.add(subscriber)) {
                         subscribers.incrementAndGet();
                     }
-                    positioned = topic.history.join(subscriber, new HistoryTopic.Recovery(since, idMember));
+                    positioned = topic.history.join(subscriber, since, idMember);
                     break;
                 }
             }
