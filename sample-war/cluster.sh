@@ -142,8 +142,6 @@ restart() {
   [[ -d "$cluster_dir/servers/${names[$i]}" ]] || die "${names[$i]} was never started"
   "$wlp/bin/server" stop "${names[$i]}" > /dev/null || true
   configure "${names[$i]}" "${ports[$i]}"
-  # The old log would still show the application as started.
-  rm -f "$cluster_dir/servers/${names[$i]}/logs/messages.log"
   "$wlp/bin/server" start "${names[$i]}" > /dev/null || die "${names[$i]} did not start (see $cluster_dir/servers/${names[$i]}/logs)"
   await_serving "$i" $((SECONDS + ready_timeout))
 }

@@ -4,6 +4,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -82,6 +83,9 @@ public class RealtimeRuntime {
 
     @Resource(lookup = "java:comp/DefaultContextService")
     ContextService contextService;
+
+    /** For the kit's last work when server stop has shut the managed executor down first. */
+    private final StoppingThreads stoppingThreads = new StoppingThreads();
 
     private CreationalContext<?> references;
     private String handlerName;
@@ -213,7 +217,16 @@ public class RealtimeRuntime {
      * empty context and handler code would run without java:comp.
      */
     private Executor applicationExecutor() {
-        Executor submit = executor::execute;
+        Executor submit = command -> {
+            try {
+                executor.execute(command);
+            } catch (RejectedExecutionException refused) {
+                // Server stop shuts the managed executor down before the application stops: the drain
+                // and onDisconnect still run, on the kit's own threads, in the application's context
+                // (entered on this thread by the proxy below, and captured here).
+                stoppingThreads.execute(contextService.createContextualProxy(command, Runnable.class));
+            }
+        };
         return contextService.createContextualProxy(submit, Executor.class);
     }
 
@@ -272,6 +285,7 @@ public class RealtimeRuntime {
         } catch (Exception e) {
             Messages.unexpected("closing connections at shutdown", e);
         } finally {
+            stoppingThreads.close();
             metrics.close();
             bus.close();
             try {

@@ -63,6 +63,12 @@ public final class SampleCluster implements AutoCloseable {
         run(List.of("restart", String.valueOf(index + 1)), 300);
     }
 
+    /** @return the logs directory of node 0 or 1 (Liberty keeps the log of the run before a restart as messages_<time>.log) */
+    public java.nio.file.Path logs(int index) {
+        Objects.checkIndex(index, ports.length);
+        return java.nio.file.Path.of(env.get("CLUSTER_DIR"), "servers", "node-" + (index + 1), "logs");
+    }
+
     /** Stops the cluster (if it started) and then its Redis, whatever happens to the first. */
     public static void stop(SampleCluster cluster, AutoCloseable redis) throws Exception {
         try {
