@@ -47,7 +47,8 @@ final class CdiLifecycleEvents implements LifecycleListener {
         fire(new ConnectionClosed(connection.id(), connection.userId(), connection.topic()));
     }
 
-    private void fire(Object event) {
+    /** Fires any of the kit's events the same way (the runtime's {@code HistoryGap} too). */
+    void fire(Object event) {
         try {
             events.fire(event);
         } catch (RuntimeException e) {

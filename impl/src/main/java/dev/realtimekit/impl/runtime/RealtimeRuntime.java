@@ -21,7 +21,6 @@ import jakarta.enterprise.concurrent.ContextService;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.NotificationOptions;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import jakarta.json.bind.JsonbBuilder;
@@ -127,11 +126,12 @@ public class RealtimeRuntime {
                 redis ? () -> bus == null ? 0 : bus.status().deafSubscriptions() : null);
         chosenBus = EventBuses.create(config, metrics);
         bus = new MeteredEventBus(chosenBus, metrics);
+        CdiLifecycleEvents lifecycleEvents = new CdiLifecycleEvents(beanManager.getEvent(), executor);
         registry = new TopicRegistry(bus, metrics, deliveryEvents(), new History(config.history(), bus::readHistory,
-                applicationExecutor(), config.sendQueueCapacity(), gapEvents()));
+                applicationExecutor(), config.sendQueueCapacity(), gapEvents(lifecycleEvents)));
         bus.start(registry);
         dispatcher = new Dispatcher<>(handler, handlerName, model.messageType(), codec, registry, bus,
-                applicationExecutor(), DispatchLimits.of(config), new CdiLifecycleEvents(beanManager.getEvent(), executor),
+                applicationExecutor(), DispatchLimits.of(config), lifecycleEvents,
                 TopicFrames.Options.of(config, topicAuthorizer), metrics,
                 model.errorFrameMapper() == null ? null : (ErrorFrameMapper) beanManager.getReference(model.errorFrameMapper(),
                         ErrorFrameMapper.class, references));
@@ -163,35 +163,24 @@ public class RealtimeRuntime {
     }
 
     /**
+     * The {@link HistoryGap} CDI event, for {@code @Observes} and {@code @ObservesAsync} as the lifecycle
+     * events, fired on the executor with the application's context: a gap is found on the thread that
+     * delivers the topic's events, under its lock.
+     */
+    private Consumer<History.Gap> gapEvents(CdiLifecycleEvents events) {
+        Executor application = applicationExecutor();
+        return gap -> {
+            HistoryGap fired = new HistoryGap(gap.topic(), gap.position().epoch(), gap.position().seq(),
+                    gap.resyncReason() == null, gap.resyncReason(), gap.filled());
+            application.execute(() -> events.fire(fired));
+        };
+    }
+
+    /**
      * Fires {@link EventDelivered} for each event delivered on this node, with the application's
      * context (the delivering thread may be Redisson's); null, costing nothing per event, when the
      * application observes no such event.
      */
-    /** The {@link HistoryGap} CDI event, fired off the topic's delivery thread. */
-    private Consumer<History.Gap> gapEvents() {
-        Event<HistoryGap> event = beanManager.getEvent().select(HistoryGap.class);
-        NotificationOptions async = NotificationOptions.ofExecutor(executor);
-        return gap -> {
-            HistoryGap fired = new HistoryGap(gap.topic(), gap.position().epoch(), gap.position().seq(),
-                    gap.resyncReason() == null, gap.resyncReason(), gap.filled());
-            try {
-                executor.execute(() -> {
-                    try {
-                        event.fire(fired);
-                    } catch (RuntimeException e) {
-                        Messages.observerFailed(HistoryGap.class.getSimpleName(), e);
-                    }
-                });
-                event.fireAsync(fired, async).exceptionally(failure -> {
-                    Messages.observerFailed(HistoryGap.class.getSimpleName(), failure);
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                Messages.observerFailed(HistoryGap.class.getSimpleName(), e); // executor refused: stopping
-            }
-        };
-    }
-
     private BiConsumer<String, String> deliveryEvents() {
         if (beanManager.resolveObserverMethods(new EventDelivered("", "")).isEmpty()) {
             return null;

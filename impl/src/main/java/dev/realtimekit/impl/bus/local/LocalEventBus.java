@@ -2,9 +2,9 @@ package dev.realtimekit.impl.bus.local;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import dev.realtimekit.impl.bus.EventBus;
 import dev.realtimekit.impl.bus.PublishTime;
@@ -76,17 +76,11 @@ public final class LocalEventBus implements EventBus {
     }
 
     private void publishNumbered(String topic, String payload) {
-        sweepNow();
-        while (true) {
-            LocalHistory topicHistory = histories.computeIfAbsent(topic, name -> new LocalHistory(history.size(), history.ttlMs()));
-            synchronized (topicHistory) {
-                if (!topicHistory.retired) {
-                    long seq = topicHistory.append(payload, System.currentTimeMillis());
-                    listener.onEvent(topic, NumberedEvents.number(topicHistory.epoch, seq, payload), PublishTime.now());
-                    return;
-                }
-            }
-        }
+        withHistory(topic, topicHistory -> {
+            long seq = topicHistory.append(payload, System.currentTimeMillis());
+            listener.onEvent(topic, NumberedEvents.number(topicHistory.epoch, seq, payload), PublishTime.now());
+            return null;
+        });
     }
 
     @Override
@@ -94,12 +88,18 @@ public final class LocalEventBus implements EventBus {
         if (!history.enabled(topic)) {
             return EventBus.super.readHistory(topic, afterSeq);
         }
+        return CompletableFuture.completedFuture(withHistory(topic,
+                topicHistory -> topicHistory.read(afterSeq, System.currentTimeMillis())));
+    }
+
+    /** Runs {@code work} under the topic's history lock, on a history the sweep has not retired. */
+    private <T> T withHistory(String topic, Function<LocalHistory, T> work) {
         sweepNow();
         while (true) {
             LocalHistory topicHistory = histories.computeIfAbsent(topic, name -> new LocalHistory(history.size(), history.ttlMs()));
             synchronized (topicHistory) {
                 if (!topicHistory.retired) {
-                    return CompletableFuture.completedFuture(topicHistory.read(afterSeq, System.currentTimeMillis()));
+                    return work.apply(topicHistory);
                 }
             }
         }

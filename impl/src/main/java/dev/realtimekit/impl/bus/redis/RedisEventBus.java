@@ -301,11 +301,13 @@ public final class RedisEventBus implements EventBus {
      */
     @Override
     public CompletionStage<Void> publish(String topic, String payload) {
-        // A history topic's script stamps the time when it is sent.
-        String stamped = history.enabled(topic) ? payload : PublishTime.stamp(payload);
+        // Decided once per publish: a history topic's script numbers it and stamps the time when it is sent.
+        boolean numbered = history.enabled(topic);
+        String stamped = numbered ? payload : PublishTime.stamp(payload);
         CompletableFuture<Void> published;
         do {
-            published = publishers.computeIfAbsent(topic, name -> new TopicPublisher(payloads -> send(name, payloads),
+            published = publishers.computeIfAbsent(topic, name -> new TopicPublisher(
+                    payloads -> numbered ? sendNumbered(name, payloads) : send(name, payloads),
                     idle -> publishers.remove(name, idle))).publish(stamped);
         } while (published == null); // that publisher had just gone idle and was forgotten
         return published.handle((ignored, failure) -> {
@@ -325,9 +327,6 @@ public final class RedisEventBus implements EventBus {
      * may get it anyway (at most once, never twice: nothing is retried, see {@link #publishChannel}).
      */
     private CompletionStage<?> send(String topic, List<String> payloads) {
-        if (history.enabled(topic)) {
-            return sendNumbered(topic, payloads);
-        }
         if (payloads.size() == 1) {
             return publishChannel(topic).publishAsync(payloads.get(0)).toCompletableFuture().copy()
                     .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
