@@ -64,16 +64,21 @@ final class RealtimeEndpoint extends Endpoint {
         metrics.connectionOpened();
         Messages.connectionOpened(connection.id());
         heartbeat.add(opened, () -> dispatcher.lost(connection));
+        // Each handler runs on the container's read thread, which must not read on while a close is
+        // being written (SessionOutbound.holdReadingWhileClosing).
         session.addMessageHandler(String.class, new TextAssembler(config.maxMessageSize(), text -> {
             opened.heard();
             dispatcher.message(connection, text);
+            opened.holdReadingWhileClosing();
         }, () -> {
             opened.heard();
             opened.close(MESSAGE_TOO_BIG, "Message too big");
+            opened.holdReadingWhileClosing();
         }));
         session.addMessageHandler(ByteBuffer.class, bytes -> {
             opened.heard();
             dispatcher.binaryMessage(connection);
+            opened.holdReadingWhileClosing();
         });
         session.addMessageHandler(PongMessage.class, pong -> opened.pong(pong.getApplicationData()));
     }

@@ -2,6 +2,7 @@ package dev.realtimekit.impl.websocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
@@ -179,6 +181,40 @@ class SessionOutboundWindowTest {
             Await.until("the session closed with 1011", () -> fake.closes().size() == 1);
             assertEquals(1011, fake.closes().get(0).getCloseCode().getCode());
             assertFalse(out.offer("b"));
+        } finally {
+            closeMayReturn.countDown();
+            closer.shutdownNow();
+        }
+    }
+
+    @Test
+    void theReadThreadReadsOnOnlyOnceTheCloseItAskedForReturned() throws Exception {
+        CountDownLatch closeStarted = new CountDownLatch(1);
+        CountDownLatch closeMayReturn = new CountDownLatch(1);
+        fake.onClose(() -> {
+            closeStarted.countDown();
+            try {
+                closeMayReturn.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        ExecutorService closer = Executors.newSingleThreadExecutor();
+        try {
+            SessionOutbound out = new SessionOutbound(fake.session, 16, Long.MAX_VALUE, 10_000, 1_000, RealtimeMetrics.NONE, 0, closer);
+            out.holdReadingWhileClosing(); // nothing to wait for
+
+            CompletableFuture<Void> readThread = CompletableFuture.runAsync(() -> {
+                out.close(1009, "Message too big");
+                out.holdReadingWhileClosing();
+            });
+            assertTrue(closeStarted.await(5, TimeUnit.SECONDS), "the close started");
+            assertThrows(TimeoutException.class, () -> readThread.get(200, TimeUnit.MILLISECONDS),
+                    "the read thread went on while the close frame was not written");
+
+            closeMayReturn.countDown();
+            readThread.get(5, TimeUnit.SECONDS);
+            assertEquals(1009, fake.closes().get(0).getCloseCode().getCode());
         } finally {
             closeMayReturn.countDown();
             closer.shutdownNow();

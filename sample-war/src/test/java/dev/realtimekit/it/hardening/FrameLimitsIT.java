@@ -13,6 +13,7 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -52,8 +53,13 @@ class FrameLimitsIT {
         }
     }
 
-    /** Liberty checks the size per frame only; 5 MB in 60 KB fragments reached the handler and every subscriber before the kit counted fragments. */
-    @Test
+    /**
+     * Liberty checks the size per frame only; 5 MB in 60 KB fragments reached the handler and every
+     * subscriber before the kit counted fragments. Repeated: Liberty dropped the TCP connection
+     * before the kit's close frame in 8 of 60 runs while the close ran on another thread and the
+     * read thread read on (SessionOutbound.holdReadingWhileClosing).
+     */
+    @RepeatedTest(30)
     void aMessageAboveTheMaximumSizeInFragmentsIsClosedWith1009() throws Exception {
         try (RawWebSocket socket = connect("fragments")) {
             try {
