@@ -20,6 +20,7 @@ import jakarta.enterprise.context.spi.CreationalContext;
 import jakarta.enterprise.concurrent.ContextService;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
@@ -83,6 +84,12 @@ public class RealtimeRuntime {
     @Resource(lookup = "java:comp/DefaultContextService")
     ContextService contextService;
 
+    @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+    ManagedThreadFactory threadFactory;
+
+    /** The application's work, on managed threads that already carry its context; see {@link #applicationExecutor}. */
+    private ApplicationThreads applicationThreads;
+
     /** For the kit's last work when server stop has shut the managed executor down first. */
     private final StoppingThreads stoppingThreads = new StoppingThreads();
 
@@ -110,6 +117,8 @@ public class RealtimeRuntime {
     @SuppressWarnings("unchecked")
     void start() {
         JdkDelayScheduler.startWithoutApplicationLoader(); // before the bus or a handshake first needs it
+        applicationThreads = new ApplicationThreads(threadFactory, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+                managedExecutor());
         HandlerModel model = extension.model();
         references = beanManager.createCreationalContext(null);
         MessageHandler<Object, Object, Object> handler = (MessageHandler<Object, Object, Object>) beanManager
@@ -200,12 +209,21 @@ public class RealtimeRuntime {
     }
 
     /**
+     * Where the application's work runs: the kit's few managed threads ({@link ApplicationThreads}),
+     * which carry the application's context from the start, whatever thread submits; the managed
+     * executor ({@link #managedExecutor}) when they are all busy.
+     */
+    private Executor applicationExecutor() {
+        return applicationThreads;
+    }
+
+    /**
      * The managed executor, entered with the application's context captured now (at startup). Work is
      * often scheduled from threads the container does not manage (Redisson's, or whichever thread
      * completed a handler's stage); submitted from there, the managed executor would capture their
      * empty context and handler code would run without java:comp.
      */
-    private Executor applicationExecutor() {
+    private Executor managedExecutor() {
         Executor submit = command -> {
             try {
                 executor.execute(command);
@@ -274,6 +292,7 @@ public class RealtimeRuntime {
         } catch (Exception e) {
             Messages.unexpected("closing connections at shutdown", e);
         } finally {
+            applicationThreads.close();
             stoppingThreads.close();
             metrics.close();
             bus.close();

@@ -16,8 +16,9 @@ import dev.realtimekit.it.support.Deployments;
 import dev.realtimekit.it.support.WsClient;
 
 /**
- * Handler code always runs on the managed executor with the application's context (java:comp, class
- * loader), also when the previous stage completed on a thread the container knows nothing about.
+ * Handler code always runs on the kit's managed threads (from the container's ManagedThreadFactory)
+ * with the application's context (java:comp, class loader), also when the previous stage completed on
+ * a thread the container knows nothing about.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient

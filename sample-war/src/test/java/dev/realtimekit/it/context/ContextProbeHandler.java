@@ -10,6 +10,7 @@ import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.concurrent.ManageableThread;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.realtimekit.ConnectionContext;
@@ -54,8 +55,9 @@ public class ContextProbeHandler implements MessageHandler<Note, Note, String> {
         } catch (ClassNotFoundException | RuntimeException e) {
             appLoader = false;
         }
+        // The kit's threads come from the container's ManagedThreadFactory: managed, with the application's context.
         return lookup + ", " + (appLoader ? "app class loader" : "other class loader") + ", on "
-                + (Thread.currentThread().getName().startsWith("foreign") ? "foreign thread" : "managed thread");
+                + (Thread.currentThread() instanceof ManageableThread ? "managed thread" : "unmanaged thread");
     }
 
     @PreDestroy
