@@ -46,6 +46,12 @@ final class HistoryTopic {
     /** The node's position: the last event handed to the local subscribers; epoch null until known. */
     private String epoch;
     private long last;
+    /**
+     * The last number of this epoch that came from the bus. A read (the node's first, or a gap's fill)
+     * can be ahead of the bus's stream: the events in flight on the subscription when the read ran
+     * arrive after it, numbered above this and at most {@link #last}, and are dropped as covered.
+     */
+    private long streamLast;
     /** A node read (the first position, or a gap's fill) is in flight; its generation, to ignore stale ones. */
     private boolean reading;
     private int readGeneration;
@@ -134,6 +140,10 @@ final class HistoryTopic {
             }
             if (!event.epoch().equals(epoch)) {
                 moveTo(new Position(event.epoch(), event.seq() - 1), "epoch-changed");
+            } else if (event.seq() <= last && event.seq() > streamLast) {
+                held.pollFirst(); // covered by a read that was ahead of the stream (see streamLast)
+                streamLast = event.seq();
+                continue;
             } else if (event.seq() <= last) {
                 // The numbering went back (a Redis restored from an older snapshot): what the clients hold is stale.
                 moveTo(new Position(event.epoch(), event.seq() - 1), "epoch-changed");
@@ -144,11 +154,13 @@ final class HistoryTopic {
             held.pollFirst();
             deliver(event.seq(), event.payload());
             last = event.seq();
+            streamLast = last;
         }
     }
 
     /** The node's first position: the subscribers that joined before it are positioned there. */
     private void positionAt(Position first) {
+        streamLast = 0;
         epoch = first.epoch();
         last = first.seq();
         newcomers.positionWaiting(first);
@@ -162,6 +174,9 @@ final class HistoryTopic {
             if (!newcomers.hold(member, frame)) {
                 send(member, frame);
             }
+        }
+        if (!target.epoch().equals(epoch)) {
+            streamLast = 0;
         }
         epoch = target.epoch();
         last = target.seq();
