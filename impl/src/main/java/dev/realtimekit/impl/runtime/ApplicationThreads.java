@@ -62,11 +62,6 @@ final class ApplicationThreads implements Executor, AutoCloseable {
         }
     }
 
-    /** @return the pool's threads now, idle or busy (for tests) */
-    int threads() {
-        return pool.getPoolSize();
-    }
-
     /** Takes no more tasks (they go to the overflow); running ones finish, idle threads end. */
     @Override
     public void close() {
