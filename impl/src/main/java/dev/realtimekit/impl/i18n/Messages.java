@@ -284,6 +284,13 @@ public final class Messages {
                 + " Logged at most once a minute.");
     }
 
+    public static void redisConnectionPingOff(String bus, int intervalMs) {
+        LOG.info(() -> "RTK0206I: Redisson's connection ping (pingConnectionInterval " + intervalMs + " ms, Redisson's"
+                + " default when the file does not set it) is turned off for " + bus + ": Redisson 3.52 loses"
+                + " subscription messages around it. The kit's subscription check finds dead subscriptions instead."
+                + " Set pingConnectionInterval: 0 in the file to silence this.");
+    }
+
     public static void redisRecovered(String bus) {
         LOG.info(() -> "RTK0201I: " + bus + " is reachable again; subscriptions are restored by Redisson.");
     }

@@ -76,7 +76,9 @@ public class BroadcastEndpoint {
                     .setConnectionPoolSize(1)
                     .setConnectionMinimumIdleSize(1)
                     // Redisson's default is 5 channels per subscription connection.
-                    .setSubscriptionsPerConnection(1000);
+                    .setSubscriptionsPerConnection(1000)
+                    // As in the kit: Redisson 3.52 loses subscription messages around its connection ping.
+                    .setPingConnectionInterval(0);
             LOG.info("Baseline: connecting to Redis at " + address);
             return Redisson.create(config);
         }

@@ -28,12 +28,14 @@ import org.redisson.api.RTopicAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.PlainOptions;
 import org.redisson.client.codec.StringCodec;
+import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
 
 import dev.realtimekit.impl.bus.EventBus;
 import dev.realtimekit.impl.bus.PublishTime;
 import dev.realtimekit.impl.config.RealtimeConfig;
 import dev.realtimekit.impl.history.HistoryPage;
+import dev.realtimekit.impl.i18n.Messages;
 import dev.realtimekit.impl.metrics.RealtimeMetrics;
 
 /**
@@ -102,6 +104,7 @@ public final class RedisEventBus implements EventBus {
         Duration maxDelay = Duration.ofMillis(config.redisReconnectMaxDelayMs());
         SafeReconnectionDelay.install(redissonConfig,
                 new SafeReconnectionDelay(Duration.ofMillis(Math.min(100, maxDelay.toMillis())), maxDelay));
+        withoutConnectionPing(redissonConfig, this.description);
         this.baseConfig = redissonConfig;
         this.redisson = newClient();
     }
@@ -112,6 +115,25 @@ public final class RedisEventBus implements EventBus {
         int clientGeneration = generation.incrementAndGet();
         copy.setConnectionListener(health.connectionListener(() -> clientGeneration == generation.get() && !closing));
         return Redisson.create(copy);
+    }
+
+    /**
+     * Turns Redisson's connection ping off (a Redisson YAML file may ask for one, and Redisson pings
+     * every 30 s unless told otherwise). Redisson 3.52 loses subscription messages around it: when the
+     * ping's answer arrives in the same read as messages and the read ends inside a message, the ping is
+     * still the connection's current command when the rest of that message arrives, and the decoder
+     * skips the whole reply as the finished command's; a ping answered late behind a backlog of messages
+     * times out and closes the connection, losing what was published until Redisson subscribed again
+     * (ConnectionPingIT; in the benchmark, one event missing at every subscriber of one node, its bytes
+     * on the node's socket 10 ms after a ping). The kit finds dead subscriptions with its own check
+     * (probes, then a fresh client), and a dead command connection fails the commands sent on it.
+     */
+    private static void withoutConnectionPing(Config config, String bus) {
+        BaseConfig<?> servers = ServerSettings.of(config);
+        if (servers.getPingConnectionInterval() > 0) {
+            Messages.redisConnectionPingOff(bus, servers.getPingConnectionInterval());
+            servers.setPingConnectionInterval(0);
+        }
     }
 
     /** Creates the bus from {@code realtime.redis.address} or {@code realtime.redis.config}. */
@@ -138,7 +160,7 @@ public final class RedisEventBus implements EventBus {
                 .setSubscriptionTimeout((int) Math.min(Integer.MAX_VALUE, config.redisSubscribeTimeoutMs()))
                 .setRetryAttempts(1)
                 .setRetryInterval(200)
-                .setPingConnectionInterval(10_000);
+                .setPingConnectionInterval(0); // see withoutConnectionPing
         return new RedisEventBus(redissonConfig, config, "Redis " + withoutCredentials(address), metrics);
     }
 

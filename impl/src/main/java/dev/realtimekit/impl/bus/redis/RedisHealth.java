@@ -21,9 +21,9 @@ import dev.realtimekit.impl.i18n.Messages;
  * message. A command that succeeds marks Redis reachable. A failed command, a lost connection and a
  * new one are only hints, each confirmed by asking Redis (a read, which Redisson retries on another
  * connection): one connection can fail while Redis answers on the others (a connection Redis closed
- * in a restart and Redisson has not noticed yet, {@code CLIENT KILL}, Redis closing an idle client,
- * Redisson closing a subscription connection whose ping went unanswered), and calling that an outage
- * would take the node out of its load balancer and count an outage that never was.
+ * in a restart and Redisson has not noticed yet, {@code CLIENT KILL}, Redis closing an idle client),
+ * and calling that an outage would take the node out of its load balancer and count an outage that
+ * never was.
  *
  * <p>Threads: {@link #record} runs on whichever thread completes a command; confirmations complete on
  * Redisson's threads. The outage and the recovery are each reported by exactly one of them, and at

@@ -3,6 +3,7 @@ package dev.realtimekit.impl.bus.redis;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
 import org.redisson.config.DecorrelatedJitterDelay;
 import org.redisson.config.DelayStrategy;
@@ -43,22 +44,7 @@ final class SafeReconnectionDelay implements DelayStrategy {
      * strategies (which overflow) but keeping any other strategy the user chose.
      */
     static void install(Config config, SafeReconnectionDelay delay) {
-        if (config.isClusterConfig()) {
-            replace(config.useClusterServers(), delay);
-        } else if (config.isSentinelConfig()) {
-            replace(config.useSentinelServers(), delay);
-        } else if (config.isSingleConfig()) {
-            replace(config.useSingleServer(), delay);
-        } else {
-            try {
-                replace(config.useReplicatedServers(), delay);
-            } catch (IllegalStateException notReplicated) {
-                replace(config.useMasterSlaveServers(), delay);
-            }
-        }
-    }
-
-    private static void replace(org.redisson.config.BaseConfig<?> servers, SafeReconnectionDelay delay) {
+        BaseConfig<?> servers = ServerSettings.of(config);
         DelayStrategy current = servers.getReconnectionDelay();
         if (current == null || current instanceof EqualJitterDelay || current instanceof FullJitterDelay
                 || current instanceof DecorrelatedJitterDelay) {
