@@ -2,7 +2,6 @@ package dev.realtimekit.impl.bus.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,54 +32,45 @@ class ConnectionPingIT extends RedisBusTestBase {
 
     @Test
     void aPingAskedForInARedissonYamlFileLosesNoEventOfABusySubscription() throws Exception {
-        Path yaml = Files.createTempFile("redisson-ping-", ".yaml");
-        try {
-            // Every 50 ms: many pings answered in the middle of the stream (Redisson's default is 30 s).
-            Files.writeString(yaml, """
-                    singleServerConfig:
-                      address: "%s"
-                      pingConnectionInterval: 50
-                    """.formatted(redis.address()));
-            Node subscriber = node(RealtimeConfigs.redisFile(yaml.toString(), prefix, false));
-            Node publisher = node();
+        // Every 50 ms: many pings answered in the middle of the stream (Redisson's default is 30 s).
+        Path yaml = redissonYaml("  pingConnectionInterval: 50\n");
+        Node subscriber = node(RealtimeConfigs.redisFile(yaml.toString(), prefix, false));
+        Node publisher = node();
+        for (int t = 0; t < TOPICS; t++) {
+            subscriber.subscribe("t" + t);
+        }
+
+        List<CompletableFuture<Void>> published = new ArrayList<>();
+        for (int i = 0; i < EVENTS_PER_TOPIC; i++) {
             for (int t = 0; t < TOPICS; t++) {
-                subscriber.subscribe("t" + t);
+                published.add(publisher.bus.publish("t" + t, i + ":" + PADDING).toCompletableFuture());
             }
+        }
+        CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
-            List<CompletableFuture<Void>> published = new ArrayList<>();
-            for (int i = 0; i < EVENTS_PER_TOPIC; i++) {
-                for (int t = 0; t < TOPICS; t++) {
-                    published.add(publisher.bus.publish("t" + t, i + ":" + PADDING).toCompletableFuture());
-                }
+        Map<String, Integer> next = new TreeMap<>();
+        Map<String, List<Integer>> missing = new TreeMap<>();
+        for (int received = 0; received < TOPICS * EVENTS_PER_TOPIC; ) {
+            // A lost event shows as a number skipped; waiting for the rest would only time out.
+            String delivery = subscriber.received.poll(Node.TIMEOUT_S, TimeUnit.SECONDS);
+            if (delivery == null) {
+                break;
             }
-            CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-
-            Map<String, Integer> next = new TreeMap<>();
-            Map<String, List<Integer>> missing = new TreeMap<>();
-            for (int received = 0; received < TOPICS * EVENTS_PER_TOPIC; ) {
-                // A lost event shows as a number skipped; waiting for the rest would only time out.
-                String delivery = subscriber.received.poll(Node.TIMEOUT_S, TimeUnit.SECONDS);
-                if (delivery == null) {
-                    break;
-                }
+            received++;
+            String topic = delivery.substring(0, delivery.indexOf('|'));
+            int seq = Integer.parseInt(delivery.substring(delivery.indexOf('|') + 1, delivery.indexOf(':')));
+            int expected = next.getOrDefault(topic, 0);
+            for (int skipped = expected; skipped < seq; skipped++) {
+                missing.computeIfAbsent(topic, k -> new ArrayList<>()).add(skipped);
                 received++;
-                String topic = delivery.substring(0, delivery.indexOf('|'));
-                int seq = Integer.parseInt(delivery.substring(delivery.indexOf('|') + 1, delivery.indexOf(':')));
-                int expected = next.getOrDefault(topic, 0);
-                for (int skipped = expected; skipped < seq; skipped++) {
-                    missing.computeIfAbsent(topic, k -> new ArrayList<>()).add(skipped);
-                    received++;
-                }
-                next.put(topic, Math.max(expected, seq + 1));
             }
-            Map<String, String> lost = new TreeMap<>();
-            missing.forEach((topic, seqs) -> lost.put(topic, seqs.size() + " from " + seqs.get(0)));
-            assertEquals(Map.of(), lost, "events lost, by topic");
-            for (int t = 0; t < TOPICS; t++) {
-                assertEquals(EVENTS_PER_TOPIC, next.getOrDefault("t" + t, 0), "events of t" + t + " delivered");
-            }
-        } finally {
-            Files.deleteIfExists(yaml);
+            next.put(topic, Math.max(expected, seq + 1));
+        }
+        Map<String, String> lost = new TreeMap<>();
+        missing.forEach((topic, seqs) -> lost.put(topic, seqs.size() + " from " + seqs.get(0)));
+        assertEquals(Map.of(), lost, "events lost, by topic");
+        for (int t = 0; t < TOPICS; t++) {
+            assertEquals(EVENTS_PER_TOPIC, next.getOrDefault("t" + t, 0), "events of t" + t + " delivered");
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.realtimekit.impl.bus.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,20 +49,13 @@ class PublishAtMostOnceIT extends RedisBusTestBase {
     /** A user's Redisson YAML asks for retries: PUBLISH still is never sent twice. */
     @Test
     void retriesAskedForInARedissonYamlFileDoNotApplyToPublishing() throws Exception {
-        Path yaml = Files.createTempFile("redisson-retries-", ".yaml");
-        try {
-            Files.writeString(yaml, """
-                    singleServerConfig:
-                      address: "%s"
-                      timeout: 1000
-                      retryAttempts: 3
-                      retryInterval: 200
-                    """.formatted(redis.address()));
-            stallWhilePublishing(node(RealtimeConfigs.redisFile(yaml.toString(), prefix, false)),
-                    node(RealtimeConfigs.redisFile(yaml.toString(), prefix, false)));
-        } finally {
-            Files.deleteIfExists(yaml);
-        }
+        Path yaml = redissonYaml("""
+                  timeout: 1000
+                  retryAttempts: 3
+                  retryInterval: 200
+                """);
+        stallWhilePublishing(node(RealtimeConfigs.redisFile(yaml.toString(), prefix, false)),
+                node(RealtimeConfigs.redisFile(yaml.toString(), prefix, false)));
     }
 
     private void stallWhilePublishing(Node publisher, Node other) throws Exception {

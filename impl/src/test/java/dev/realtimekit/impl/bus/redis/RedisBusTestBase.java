@@ -1,5 +1,8 @@
 package dev.realtimekit.impl.bus.redis;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -22,6 +25,7 @@ abstract class RedisBusTestBase {
 
     static RedisProcess redis;
     private final List<Node> nodes = new ArrayList<>();
+    private final List<Path> files = new ArrayList<>();
     String prefix;
 
     @BeforeAll
@@ -40,8 +44,23 @@ abstract class RedisBusTestBase {
     }
 
     @AfterEach
-    void closeNodes() {
+    void closeNodes() throws IOException {
         nodes.forEach(Node::close);
+        for (Path file : files) {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /**
+     * @param singleServerSettings YAML lines under {@code singleServerConfig} besides the address, each
+     *     indented by two spaces
+     * @return a Redisson YAML file for the test's redis-server, deleted after the test
+     */
+    Path redissonYaml(String singleServerSettings) throws IOException {
+        Path yaml = Files.createTempFile("redisson-", ".yaml");
+        files.add(yaml);
+        Files.writeString(yaml, "singleServerConfig:\n  address: \"" + redis.address() + "\"\n" + singleServerSettings);
+        return yaml;
     }
 
     /** @return a node with the test defaults (short timeouts) */
