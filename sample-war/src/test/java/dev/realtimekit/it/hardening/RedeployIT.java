@@ -70,6 +70,7 @@ class RedeployIT extends WithOwnRedis {
         URL chat = Wars.url("chat");
         for (int round = 1; round <= ROUNDS; round++) {
             deployer.deploy(APP);
+            boolean undeployed = false;
             try {
                 assertEquals("subscribers=0 topics=0 open=0", Wars.stats(chat), "round " + round + " starts empty");
                 List<WsClient> clients = chatOnBothRooms(chat, round);
@@ -80,11 +81,19 @@ class RedeployIT extends WithOwnRedis {
                         + String.join("\n  ", running));
                 assertFalse(running.isEmpty(), "the watcher sees the deployment's Redisson threads");
                 deployer.undeploy(APP);
+                undeployed = true;
                 for (WsClient client : clients) {
                     assertEquals(1012, client.awaitCloseCode(), "round " + round + ": drained by the shutdown");
                 }
             } catch (Exception | Error e) {
-                deployer.undeploy(APP);
+                // Undeploy once: a second undeploy fails ("already deleted") and would hide this failure.
+                if (!undeployed) {
+                    try {
+                        deployer.undeploy(APP);
+                    } catch (Exception | Error undeployFailure) {
+                        e.addSuppressed(undeployFailure);
+                    }
+                }
                 throw e;
             }
             assertEquals(List.of(), redis.channels("*"), "round " + round + ": channels subscribed after undeploy");
