@@ -566,8 +566,11 @@ final class SessionOutbound implements Outbound {
     }
 
     /**
-     * Writes a keep-alive ping (tiny, within any socket buffer); its pong also confirms, for the send
-     * window, everything written before it. A failed one leaves the verdict to the next heartbeat.
+     * Writes a keep-alive ping; its pong also confirms, for the send window, everything written before
+     * it. A failed one leaves the verdict to the next heartbeat. The ping is tiny but still a blocking
+     * write: it waits if the socket's send buffer is full, which takes a client that stopped reading
+     * right after the previous write completed; that risk is taken once per ping interval, and the
+     * heartbeat gives such a write up after the send timeout (see {@link BlockingWrites}).
      */
     private void keepAlivePing() {
         if (closed || dropping) {
