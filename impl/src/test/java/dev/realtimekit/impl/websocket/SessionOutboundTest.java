@@ -6,13 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -288,39 +283,10 @@ class SessionOutboundTest {
     void concurrentProducersNeverHaveTwoWritesInFlight() throws Exception {
         int producers = 4;
         int framesEach = 500;
-        ExecutorService completer = Executors.newSingleThreadExecutor();
-        ExecutorService workers = Executors.newFixedThreadPool(producers);
-        fake.completeWritesOn(completer);
-        SessionOutbound out = outbound(producers * framesEach);
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int p = 0; p < producers; p++) {
-                int producer = p;
-                done.add(workers.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < framesEach; i++) {
-                        assertTrue(out.offer(producer + ":" + i));
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get(10, TimeUnit.SECONDS);
-            }
-            Await.until("all frames written", () -> fake.texts().size() == producers * framesEach);
-        } finally {
-            workers.shutdownNow();
-            completer.shutdownNow();
-        }
+        ConcurrentProducers.offerAll(fake, () -> outbound(producers * framesEach), producers, framesEach, 0, 10);
 
         assertEquals(1, fake.maxInFlight());
-        for (int p = 0; p < producers; p++) {
-            String prefix = p + ":";
-            List<String> mine = fake.texts().stream().filter(t -> t.startsWith(prefix)).toList();
-            assertEquals(IntStream.range(0, framesEach).mapToObj(i -> prefix + i).toList(), mine);
-        }
+        ConcurrentProducers.assertEachInOrder(fake, producers, framesEach);
     }
 
     /** Asynchronous writes only (window 0): the tests of the queue's discipline. */

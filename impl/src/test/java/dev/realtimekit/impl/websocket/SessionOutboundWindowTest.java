@@ -11,10 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -202,46 +200,13 @@ class SessionOutboundWindowTest {
             Thread.yield(); // a second writer now would overlap
             writing.decrementAndGet();
         });
-        ExecutorService completer = Executors.newSingleThreadExecutor(); // the asynchronous writes after a long turn
-        ExecutorService workers = Executors.newFixedThreadPool(producers);
-        fake.completeWritesOn(completer);
-        SessionOutbound out = withoutPongWait(producers * framesEach, 1L << 40);
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            // Rounds that start together, often on an idle outbound, where every producer may find it idle.
-            CyclicBarrier round = new CyclicBarrier(producers);
-            for (int p = 0; p < producers; p++) {
-                int producer = p;
-                done.add(workers.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < framesEach; i++) {
-                        if (i % 4 == 0) {
-                            round.await(10, TimeUnit.SECONDS);
-                        }
-                        assertTrue(out.offer(producer + ":" + i));
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get(20, TimeUnit.SECONDS);
-            }
-            Await.until("all frames written", () -> fake.texts().size() == producers * framesEach);
-        } finally {
-            workers.shutdownNow();
-            completer.shutdownNow();
-        }
+        ConcurrentProducers.offerAll(fake, () -> withoutPongWait(producers * framesEach, 1L << 40), producers,
+                framesEach, 4, 20);
 
         assertEquals(1, mostAtOnce.get(), "two blocking writes at once");
         assertTrue(fake.maxInFlight() <= 1, "two asynchronous writes at once");
         assertTrue(fake.blockingTexts().size() > producers * framesEach / 2, "mostly blocking writes");
-        for (int p = 0; p < producers; p++) {
-            String prefix = p + ":";
-            List<String> mine = fake.texts().stream().filter(t -> t.startsWith(prefix)).toList();
-            assertEquals(IntStream.range(0, framesEach).mapToObj(i -> prefix + i).toList(), mine);
-        }
+        ConcurrentProducers.assertEachInOrder(fake, producers, framesEach);
     }
 
     @Test
