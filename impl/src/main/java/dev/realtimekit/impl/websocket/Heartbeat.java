@@ -2,6 +2,7 @@ package dev.realtimekit.impl.websocket;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -62,11 +63,23 @@ final class Heartbeat implements AutoCloseable {
     void beat() {
         try {
             long now = System.nanoTime();
-            sessions.forEach((session, whenGone) -> executor.execute(() -> {
-                if (!session.heartbeat(now, pinging, whenGone)) {
-                    sessions.remove(session);
+            for (Map.Entry<SessionOutbound, Runnable> entry : sessions.entrySet()) {
+                SessionOutbound session = entry.getKey();
+                Runnable whenGone = entry.getValue();
+                try {
+                    executor.execute(() -> {
+                        if (!session.heartbeat(now, pinging, whenGone)) {
+                            sessions.remove(session);
+                        }
+                    });
+                } catch (RejectedExecutionException stopping) {
+                    // The managed executor refuses work once the server or application stops, which
+                    // can come while the drain still holds connections open: this round ends here, the
+                    // drain closes them, and nothing is wrong (ServerStopIT counts warnings).
+                    Messages.LOG.fine(() -> "The heartbeat's round ended early: the executor refused it (" + stopping + ").");
+                    break;
                 }
-            }));
+            }
             int abandoned = dispatcher.abandonUnopened(now - intervalNanos);
             if (abandoned > 0) {
                 Messages.unopenedAbandoned(abandoned);

@@ -1,6 +1,7 @@
 package dev.realtimekit.impl.websocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
@@ -98,6 +99,29 @@ class RealtimeEndpointTest {
         public CompletionStage<Optional<Text>> handleBroadcastMessage(Text message, ConnectionContext<Object> ctx) {
             calls.add("message " + message.text());
             return CompletableFuture.completedFuture(Optional.empty());
+        }
+    }
+
+    /** During a server stop the managed executor refuses work while the drain still holds connections: no warning, no lost heartbeat. */
+    @Test
+    void aHeartbeatRoundTheExecutorRefusesIsNoFailure() {
+        Heartbeat refused = new Heartbeat(scheduler, task -> {
+            throw new java.util.concurrent.RejectedExecutionException("stopping");
+        }, dispatcher, 0);
+        dev.realtimekit.testsupport.CapturingHandler capture = new dev.realtimekit.testsupport.CapturingHandler();
+        dev.realtimekit.impl.i18n.Messages.LOG.addHandler(capture);
+        try {
+            FakeSession fake = new FakeSession();
+            refused.add(new SessionOutbound(fake.session, 8, Long.MAX_VALUE, 1000, 0), () -> { });
+            refused.beat();
+            refused.beat();
+            assertEquals(List.of(), capture.records().stream()
+                    .filter(record -> record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue())
+                    .map(java.util.logging.LogRecord::getMessage).toList());
+            assertTrue(refused.isRunning(), "the periodic task still runs");
+        } finally {
+            dev.realtimekit.impl.i18n.Messages.LOG.removeHandler(capture);
+            refused.close();
         }
     }
 }
