@@ -61,6 +61,9 @@ import dev.realtimekit.impl.metrics.RealtimeMetrics;
  */
 public final class RedisEventBus implements EventBus {
 
+    /** The name the kit's Redis connections have in {@code CLIENT LIST} unless a Redisson YAML file names them. */
+    static final String CLIENT_NAME = "realtime-kit";
+
     /** The client in use; replaced (see {@link #replaceClient}) when Redisson cannot restore a subscription. */
     private volatile RedissonClient redisson;
     private final Config baseConfig;
@@ -105,6 +108,7 @@ public final class RedisEventBus implements EventBus {
         SafeReconnectionDelay.install(redissonConfig,
                 new SafeReconnectionDelay(Duration.ofMillis(Math.min(100, maxDelay.toMillis())), maxDelay));
         withoutConnectionPing(redissonConfig, this.description);
+        withConnectHandshake(redissonConfig);
         this.baseConfig = redissonConfig;
         this.redisson = newClient();
     }
@@ -133,6 +137,23 @@ public final class RedisEventBus implements EventBus {
         if (servers.getPingConnectionInterval() > 0) {
             Messages.redisConnectionPingOff(bus, servers.getPingConnectionInterval());
             servers.setPingConnectionInterval(0);
+        }
+    }
+
+    /**
+     * Makes Redisson wait for an answer from Redis before it counts a new connection as open: it
+     * names its connections ({@code CLIENT SETNAME}, {@value #CLIENT_NAME} unless a Redisson YAML file
+     * names them), and sends that before anything else on each one. Redisson's connection ping did this
+     * too (its first PING went out on connect); without either, a connection that only reached a proxy
+     * in front of a Redis that is down (a load balancer, a sidecar, a TLS terminator accepts first)
+     * counts as a reconnection, Redisson stops retrying, and once Redis is back the node writes its
+     * commands and subscriptions into that dead connection until the proxy closes it (ProxiedRedisIT).
+     * The name also shows the kit's connections in {@code CLIENT LIST}.
+     */
+    private static void withConnectHandshake(Config config) {
+        BaseConfig<?> servers = ServerSettings.of(config);
+        if (servers.getClientName() == null || servers.getClientName().isEmpty()) {
+            servers.setClientName(CLIENT_NAME);
         }
     }
 

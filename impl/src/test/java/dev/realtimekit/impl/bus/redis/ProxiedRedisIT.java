@@ -1,0 +1,84 @@
+package dev.realtimekit.impl.bus.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import dev.realtimekit.impl.config.RealtimeConfigs;
+import dev.realtimekit.testsupport.HoldingRelay;
+import dev.realtimekit.testsupport.Poll;
+
+/**
+ * Redis behind a TCP proxy (a load balancer, a sidecar, a TLS terminator): while Redis is down the
+ * proxy still accepts connections and answers nothing on them. A node must count a connection as
+ * open only once Redis has answered on it; otherwise its reconnections "succeed" into the proxy
+ * during an outage, it stops retrying, and after Redis is back it keeps writing its commands and
+ * subscriptions into those dead connections until the proxy closes them.
+ */
+class ProxiedRedisIT extends RedisBusTestBase {
+
+    /** Longer than the test waits for the nodes to come back: a held connection never ends by itself here. */
+    private static final Duration PROXY_HOLD = Duration.ofSeconds(60);
+
+    @Test
+    void afterAnOutageBehindAProxyNodesComeBackWithoutWaitingForTheProxyToGiveUp() throws Exception {
+        try (HoldingRelay relay = HoldingRelay.to(redis.port(), PROXY_HOLD)) {
+            Node subscriber = node(RealtimeConfigs.redis(relay.address(), prefix, 200));
+            Node publisher = node(RealtimeConfigs.redis(relay.address(), prefix, 200));
+            subscriber.subscribe("behind-proxy");
+            publisher.publish("behind-proxy", "before");
+            subscriber.expect("behind-proxy", "before");
+
+            redis.kill();
+            Poll.until(false, () -> publisher.bus.status().reachable() || publishes(publisher), Duration.ofSeconds(10));
+            // Both nodes' connections were closed with Redis; their reconnections now go into the proxy.
+            Poll.until(true, () -> relay.held() >= 4, Duration.ofSeconds(10));
+            redis.restart();
+            long restarted = System.nanoTime();
+
+            long deadline = restarted + TimeUnit.SECONDS.toNanos(20);
+            boolean back = false;
+            for (int probe = 0; !back && System.nanoTime() < deadline; probe++) {
+                try {
+                    publisher.publish("behind-proxy", "probe-" + probe);
+                } catch (ExecutionException stillDown) {
+                    // the publisher is reconnecting
+                }
+                back = subscriber.received.poll(200, TimeUnit.MILLISECONDS) != null;
+            }
+            System.out.printf("Behind a proxy: the subscriber received again %d ms after redis-server was started"
+                    + " (%d connections held by the proxy meanwhile)%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted), relay.held());
+            assertTrue(back, "the subscriber receives again within 20 s of the restart, though the proxy holds"
+                    + " the connections it accepted during the outage for " + PROXY_HOLD);
+            subscriber.received.clear();
+            publisher.publish("behind-proxy", "after");
+            assertEquals("behind-proxy|after", lastDelivery(subscriber));
+            assertTrue(publisher.bus.status().reachable(), "a publish answered: reachable");
+        }
+    }
+
+    /** @return whether a publish succeeds now (it fails within the publish timeout while Redis is down) */
+    private static boolean publishes(Node node) {
+        try {
+            node.bus.publish("behind-proxy", "during").toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception failed) {
+            return false;
+        }
+    }
+
+    /** @return the first delivery whose payload is "after", skipping late probes */
+    private static String lastDelivery(Node node) throws InterruptedException {
+        String delivery;
+        do {
+            delivery = node.next();
+        } while (!delivery.endsWith("|after"));
+        return delivery;
+    }
+}
