@@ -15,15 +15,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP proxy in front of a test's redis-server that can make a node "connected but deaf": it
  * forwards both ways until {@link #deafenSubscribers()}, after which, on every connection that
  * subscribed to something so far, it silently drops the messages Redis pushes to the node, and only
- * those: subscription replies and pings' answers still pass, as when Redis no longer has a channel
+ * those: the replies to its commands still pass, as when Redis no longer has a channel
  * that Redisson believes subscribed. The node's publishes and other commands, on other connections,
  * keep working; connections opened later are forwarded normally. Nothing else can do this
  * selectively: Redis's CLIENT PAUSE stops every client, and CLIENT KILL closes the connection, which
  * the client notices.
  *
- * <p>Dropping pings' answers too would let Redisson close the connection and subscribe again by
- * itself after its ping interval, before or after the kit's check found the node deaf, whichever
- * came first: a race, not a test.
+ * <p>Only pushed messages are dropped: replies to the node's own commands on the connection
+ * (subscribing, unsubscribing, naming it) pass, so nothing but the kit's subscription check can
+ * notice, as with a channel Redis forgot.
  */
 final class RedisProxy implements AutoCloseable {
 
