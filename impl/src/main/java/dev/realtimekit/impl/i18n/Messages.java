@@ -8,7 +8,8 @@ import java.util.logging.Logger;
 
 /**
  * Every message the kit logs or reports, each with a stable id ({@code RTKnnnnX}, X = E error,
- * W warning, I info). Log messages never contain tokens or message payloads.
+ * W warning, I info). Log messages never contain tokens or message payloads, and the failures they
+ * show have the credentials of any address in them masked ({@link LoggedFailure}).
  */
 public final class Messages {
 
@@ -99,21 +100,21 @@ public final class Messages {
     }
 
     public static void handlerFailed(String method, String handlerClass, String connectionId, Throwable failure) {
-        LOG.log(Level.WARNING, failure, () -> "RTK0101W: " + handlerClass + "." + method + " failed for connection "
+        LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0101W: " + handlerClass + "." + method + " failed for connection "
                 + connectionId + "; the client got the error frame \"Internal server error\".");
     }
 
     public static void lifecycleFailed(String method, String handlerClass, String connectionId, Throwable failure) {
-        LOG.log(Level.WARNING, failure, () -> "RTK0102W: " + handlerClass + "." + method + " failed for connection " + connectionId + ".");
+        LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0102W: " + handlerClass + "." + method + " failed for connection " + connectionId + ".");
     }
 
     public static void encodingFailed(String what, String connectionId, Throwable failure) {
-        LOG.log(Level.WARNING, failure, () -> "RTK0103W: Cannot serialize the " + what + " for connection " + connectionId
+        LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0103W: Cannot serialize the " + what + " for connection " + connectionId
                 + " with JSON-B; the client got the error frame \"Internal server error\".");
     }
 
     public static void authenticatorFailed(String beanClass, Throwable failure) {
-        LOG.log(Level.WARNING, failure, () -> "RTK0104W: " + beanClass + " failed unexpectedly during a handshake.");
+        LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0104W: " + beanClass + " failed unexpectedly during a handshake.");
     }
 
     public static void handshakeTimedOut(String beanClasses, long timeoutMs) {
@@ -122,7 +123,7 @@ public final class Messages {
     }
 
     public static void publishFailed(String topic, Throwable failure) {
-        LOG.log(Level.FINE, failure, () -> "Publishing an event to topic " + topic + " failed.");
+        LOG.log(Level.FINE, LoggedFailure.forLog(failure), () -> "Publishing an event to topic " + topic + " failed.");
     }
 
     public static void historyResync(String topic, String reason) {
@@ -136,12 +137,12 @@ public final class Messages {
     }
 
     public static void historyReadFailed(String topic, Throwable failure) {
-        LOG.warning(() -> "RTK0127W: The history of topic " + topic + " cannot be read (" + failure + "); its subscribers"
+        LOG.warning(() -> "RTK0127W: The history of topic " + topic + " cannot be read (" + LoggedFailure.text(failure) + "); its subscribers"
                 + " wait for their position, and the read is tried again every second.");
     }
 
     public static void deliveryFailed(String connectionId, Throwable failure) {
-        LOG.log(Level.FINE, failure, () -> "Delivering a frame to connection " + connectionId + " failed.");
+        LOG.log(Level.FINE, LoggedFailure.forLog(failure), () -> "Delivering a frame to connection " + connectionId + " failed.");
     }
 
     public static void slowConsumer(String connectionId, int frames, long bytes) {
@@ -157,10 +158,10 @@ public final class Messages {
     public static void subscribeFailed(String topic, String connectionId, Throwable failure) {
         if (SUBSCRIBE_FAILING.compareAndSet(false, true)) {
             LOG.warning(() -> "RTK0109W: Subscribing connection " + connectionId + " to topic " + topic
-                    + " failed (" + failure + "); the handshake was answered 503 (or the open connection closed with 1011)."
+                    + " failed (" + LoggedFailure.text(failure) + "); the handshake was answered 503 (or the open connection closed with 1011)."
                     + " Further failures are logged at FINE until a subscription succeeds again.");
         } else {
-            LOG.log(Level.FINE, failure, () -> "Subscribing connection " + connectionId + " to topic " + topic + " failed.");
+            LOG.log(Level.FINE, LoggedFailure.forLog(failure), () -> "Subscribing connection " + connectionId + " to topic " + topic + " failed.");
         }
     }
 
@@ -199,29 +200,29 @@ public final class Messages {
     /** The first failure of the application's ErrorFrameMapper; later ones are FINE (a flood could cause many). */
     public static void errorFrameMapperFailed(String mapperClass, String reason, Throwable failure, boolean first) {
         if (first) {
-            LOG.log(Level.WARNING, failure, () -> "RTK0124W: The ErrorFrameMapper " + mapperClass + " failed for an error ("
+            LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0124W: The ErrorFrameMapper " + mapperClass + " failed for an error ("
                     + reason + "); the client got the default error frame. Further failures are logged at FINE.");
         } else {
-            LOG.log(Level.FINE, failure, () -> "The ErrorFrameMapper " + mapperClass + " failed for an error (" + reason + ").");
+            LOG.log(Level.FINE, LoggedFailure.forLog(failure), () -> "The ErrorFrameMapper " + mapperClass + " failed for an error (" + reason + ").");
         }
     }
 
     /** The first failure of an EventDelivered observer; later ones are FINE (they may come with every event). */
     public static void deliveryObserverFailed(String topic, Throwable failure, boolean first) {
         if (first) {
-            LOG.log(Level.WARNING, failure, () -> "RTK0123W: An observer of the EventDelivered event failed (topic " + topic
+            LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0123W: An observer of the EventDelivered event failed (topic " + topic
                     + "); deliveries are not affected. Further failures are logged at FINE.");
         } else {
-            LOG.log(Level.FINE, failure, () -> "An observer of the EventDelivered event failed (topic " + topic + ").");
+            LOG.log(Level.FINE, LoggedFailure.forLog(failure), () -> "An observer of the EventDelivered event failed (topic " + topic + ").");
         }
     }
 
     public static void observerFailed(String event, Throwable failure) {
-        LOG.log(Level.WARNING, failure, () -> "RTK0114W: An observer of the " + event + " event failed; the connection is not affected.");
+        LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0114W: An observer of the " + event + " event failed; the connection is not affected.");
     }
 
     public static void directDeliveryRetry(long seconds, Throwable failure) {
-        LOG.warning(() -> "RTK0115W: This node cannot subscribe to frames for users and connections yet (" + failure
+        LOG.warning(() -> "RTK0115W: This node cannot subscribe to frames for users and connections yet (" + LoggedFailure.text(failure)
                 + "); trying again every " + seconds + " s.");
     }
 
@@ -251,7 +252,7 @@ public final class Messages {
     }
 
     public static void drainMBeanFailed(String name, Throwable failure) {
-        LOG.warning(() -> "RTK0120W: Cannot register the drain MBean " + name + " (" + failure
+        LOG.warning(() -> "RTK0120W: Cannot register the drain MBean " + name + " (" + LoggedFailure.text(failure)
                 + "); application stop still drains.");
     }
 
@@ -273,7 +274,7 @@ public final class Messages {
     }
 
     public static void redisUnreachable(String bus, Throwable failure) {
-        LOG.warning(() -> "RTK0200W: " + bus + " is unreachable (" + failure + "); broadcasts fail with"
+        LOG.warning(() -> "RTK0200W: " + bus + " is unreachable (" + LoggedFailure.text(failure) + "); broadcasts fail with"
                 + " \"Failed to broadcast event\" until it is back. Logged once per outage.");
     }
 
@@ -307,11 +308,11 @@ public final class Messages {
     }
 
     public static void subscriptionCheckFailed(String bus, Throwable failure) {
-        LOG.log(Level.WARNING, failure, () -> "RTK0204W: A subscription check of " + bus + " failed; the checks go on at"
+        LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0204W: A subscription check of " + bus + " failed; the checks go on at"
                 + " their interval. Logged once until a check succeeds again.");
     }
 
     public static void unexpected(String where, Throwable failure) {
-        LOG.log(Level.WARNING, failure, () -> "RTK0111W: Unexpected failure in " + where + ".");
+        LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0111W: Unexpected failure in " + where + ".");
     }
 }

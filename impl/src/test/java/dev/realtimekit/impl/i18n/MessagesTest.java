@@ -12,12 +12,16 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import java.util.logging.SimpleFormatter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.redisson.client.RedisConnectionException;
+import org.redisson.misc.RedisURI;
 
 import dev.realtimekit.testsupport.CapturingHandler;
 
@@ -147,6 +151,61 @@ class MessagesTest {
         assertTrue(warnings.get(1).getMessage().contains("redis down again"));
         warnings.forEach(record -> assertNull(record.getThrown(), "no stack trace in the warning"));
         assertEquals(4, records.stream().filter(record -> record.getLevel() == Level.FINE).count(), "the rest at FINE");
+    }
+
+    /**
+     * Redisson's failures name their connection with its full address, password included (its
+     * RedisURI prints it): every message logging a failure, in its text or with its stack trace,
+     * shows the address without the credentials.
+     */
+    @Test
+    void noMessageLogsTheCredentialsInAFailuresAddress() throws Exception {
+        RedisURI address = new RedisURI("redis://admin:s3cr%40t@127.0.0.1:6379"); // decoded: s3cr@t
+        Throwable failure = new CompletionException(new RedisConnectionException("Unable to connect to: " + address,
+                new java.net.ConnectException("Connection refused")));
+        assertTrue(String.valueOf(failure.getCause()).contains("s3cr@t"), "the premise: Redisson prints the password");
+        CapturingHandler capture = new CapturingHandler();
+        List<LogRecord> records = capture.records();
+        Level level = Messages.LOG.getLevel();
+        boolean parent = Messages.LOG.getUseParentHandlers();
+        Messages.LOG.setLevel(Level.ALL);
+        Messages.LOG.setUseParentHandlers(false);
+        Messages.LOG.addHandler(capture);
+        SimpleFormatter formatter = new SimpleFormatter();
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        try {
+            for (Method method : Messages.class.getDeclaredMethods()) {
+                if (!Modifier.isPublic(method.getModifiers()) || !Modifier.isStatic(method.getModifiers())
+                        || java.util.Arrays.stream(method.getParameterTypes()).noneMatch(Throwable.class::isAssignableFrom)) {
+                    continue;
+                }
+                Object[] arguments = arguments(method);
+                for (int i = 0; i < arguments.length; i++) {
+                    if (arguments[i] instanceof Throwable) {
+                        arguments[i] = failure;
+                    }
+                }
+                records.clear();
+                Messages.subscribeSucceeded();
+                method.invoke(null, arguments);
+                for (LogRecord record : records) {
+                    String logged = formatter.format(record);
+                    if (logged.contains("s3cr") || logged.contains("admin")) {
+                        problems.add(method.getName() + " logs the credentials: " + logged);
+                    } else if (!logged.contains("redis://***@127.0.0.1:6379") || !logged.contains("RedisConnectionException")) {
+                        problems.add(method.getName() + " no longer says what failed: " + logged);
+                    }
+                    checked++;
+                }
+            }
+        } finally {
+            Messages.LOG.removeHandler(capture);
+            Messages.LOG.setLevel(level);
+            Messages.LOG.setUseParentHandlers(parent);
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+        assertTrue(checked >= 15, "checked only " + checked + " records");
     }
 
     private static Object[] arguments(Method method) {
