@@ -307,6 +307,12 @@ public final class Messages {
                 + "; Redisson's subscription state is stuck, so the Redis client was replaced and every topic subscribed again.");
     }
 
+    public static void redisSilent(String bus, long silentMs) {
+        LOG.warning(() -> "RTK0207W: " + bus + " has answered nothing on this node's open connections for " + silentMs
+                + " ms (a stalled Redis, or a host or network path that vanished without closing them); the Redis client"
+                + " was replaced to connect anew.");
+    }
+
     public static void subscriptionCheckFailed(String bus, Throwable failure) {
         LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0204W: A subscription check of " + bus + " failed; the checks go on at"
                 + " their interval. Logged once until a check succeeds again.");

@@ -130,7 +130,8 @@ public final class RedisEventBus implements EventBus {
      * times out and closes the connection, losing what was published until Redisson subscribed again
      * (ConnectionPingIT; in the benchmark, one event missing at every subscriber of one node, its bytes
      * on the node's socket 10 ms after a ping). The kit finds dead subscriptions with its own check
-     * (probes, then a fresh client), and a dead command connection fails the commands sent on it.
+     * (probes, then a fresh client), and replaces the client when Redis has left it unanswered on open
+     * connections for a whole check interval ({@link SubscriptionCheck}).
      */
     private static void withoutConnectionPing(Config config, String bus) {
         BaseConfig<?> servers = ServerSettings.of(config);
@@ -466,6 +467,11 @@ public final class RedisEventBus implements EventBus {
 
     boolean isClosing() {
         return closing;
+    }
+
+    /** @return how long Redis has left this node's questions unanswered on open connections (see {@link RedisHealth#silentForMillis}) */
+    long silentForMillis() {
+        return health.silentForMillis();
     }
 
     /** @return the subscriptions, by topic, as they are now (read-only, weakly consistent) */

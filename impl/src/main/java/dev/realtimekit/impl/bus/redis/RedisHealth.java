@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisResponseTimeoutException;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.connection.ConnectionListener;
 
@@ -35,7 +36,14 @@ final class RedisHealth {
     private static final long CONNECTION_LOSS_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
+    private static final long NOT_SILENT = Long.MIN_VALUE;
+
     private final AtomicBoolean reachable = new AtomicBoolean(true);
+    /**
+     * When the current outage began, if it was confirmed by a question Redis left unanswered on an
+     * open connection (rather than by a refused or closed one); {@link #NOT_SILENT} otherwise.
+     */
+    private volatile long silentSinceNanos = NOT_SILENT;
     private final AtomicBoolean confirming = new AtomicBoolean();
     private final AtomicLong connectionLossLogged = new AtomicLong(System.nanoTime() - CONNECTION_LOSS_LOG_INTERVAL_NANOS);
     private final String description;
@@ -96,7 +104,7 @@ final class RedisHealth {
         return ask(now).handle((exists, askFailed) -> {
             confirming.set(false);
             if (askFailed != null) {
-                outage(failure);
+                outage(failure, unanswered(askFailed));
             }
             return null;
         });
@@ -104,14 +112,40 @@ final class RedisHealth {
 
     /** Redis is taken for unreachable without asking (a test's premise, or an outage already confirmed). */
     void outage(Throwable failure) {
+        outage(failure, false);
+    }
+
+    /** @param silent whether Redis left the confirming question unanswered on an open connection */
+    private void outage(Throwable failure, boolean silent) {
         if (!closing.getAsBoolean() && reachable.compareAndSet(true, false)) {
+            silentSinceNanos = silent ? System.nanoTime() : NOT_SILENT;
             Messages.redisUnreachable(description, failure);
             onOutage.run();
         }
     }
 
+    /**
+     * @return how long the current outage has lasted, if Redis left the question that confirmed it
+     *     unanswered on an open connection (a stalled Redis, or a connection whose host or network path
+     *     vanished without closing it); 0 when Redis is reachable or the outage was confirmed otherwise
+     */
+    long silentForMillis() {
+        long since = silentSinceNanos;
+        return reachable.get() || since == NOT_SILENT ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+    }
+
+    private static boolean unanswered(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof RedisResponseTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void recovered() {
         if (reachable.compareAndSet(false, true)) {
+            silentSinceNanos = NOT_SILENT;
             Messages.redisRecovered(description);
             onRecovery.run();
         }
@@ -149,7 +183,7 @@ final class RedisHealth {
                 boolean wasReachable = reachable.get();
                 ask(now).whenComplete((exists, failure) -> {
                     if (failure != null) {
-                        outage(new IOException("connection to " + address + " lost", failure));
+                        outage(new IOException("connection to " + address + " lost", failure), unanswered(failure));
                         return;
                     }
                     recovered();

@@ -33,6 +33,10 @@ import dev.realtimekit.impl.i18n.Messages;
  * runs on the threads completing its probes and timers. It runs a moment after every recovery and
  * every {@code realtime.redis.subscription-check-interval-ms}, and keeps doing so whatever a round
  * throws: a failed round is logged once ({@code RTK0204W}) until a round succeeds.
+ *
+ * <p>A round during an outage that Redis has kept silent for a whole interval (its connections stay
+ * open, nothing answers on them) replaces the client instead: a new one connects anew, where the old
+ * one would wait for TCP to give up on connections whose host or network path vanished.
  */
 final class SubscriptionCheck {
 
@@ -125,6 +129,15 @@ final class SubscriptionCheck {
         Runnable hook = nextRoundHook.getAndSet(null);
         if (hook != null) {
             hook.run();
+        }
+        long silentMs = bus.silentForMillis();
+        if (intervalMs > 0 && silentMs >= intervalMs) {
+            // Nothing closes a connection whose host or network path vanished, and Redisson does not
+            // ping them (see RedisEventBus): connect anew rather than wait for TCP to give up.
+            Messages.redisSilent(bus.describe(), silentMs);
+            bus.replaceClient();
+            later(subscribeTimeoutMs + publishTimeoutMs + 1_000, this::run);
+            return CompletableFuture.completedFuture(0);
         }
         long sentNanos = System.nanoTime();
         String probe = marker("probe");

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import dev.realtimekit.impl.config.RealtimeConfigs;
-import dev.realtimekit.testsupport.HoldingRelay;
+import dev.realtimekit.testsupport.TcpRelay;
 import dev.realtimekit.testsupport.Poll;
 
 /**
@@ -27,7 +27,7 @@ class ProxiedRedisIT extends RedisBusTestBase {
 
     @Test
     void afterAnOutageBehindAProxyNodesComeBackWithoutWaitingForTheProxyToGiveUp() throws Exception {
-        try (HoldingRelay relay = HoldingRelay.to(redis.port(), PROXY_HOLD)) {
+        try (TcpRelay relay = TcpRelay.to(redis.port(), PROXY_HOLD)) {
             Node subscriber = node(RealtimeConfigs.redis(relay.address(), prefix, 200));
             Node publisher = node(RealtimeConfigs.redis(relay.address(), prefix, 200));
             subscriber.subscribe("behind-proxy");
@@ -60,6 +60,44 @@ class ProxiedRedisIT extends RedisBusTestBase {
             publisher.publish("behind-proxy", "after");
             assertEquals("behind-proxy|after", lastDelivery(subscriber));
             assertTrue(publisher.bus.status().reachable(), "a publish answered: reachable");
+        }
+    }
+
+    /**
+     * The network path to Redis vanishes without a reset (its host died, a firewall dropped the
+     * flows): the nodes' open connections go silent, nothing closes them, while Redis answers new
+     * connections. Nothing in Redisson notices (it does not ping, see ConnectionPingIT); the nodes'
+     * subscription checks find Redis silent for a whole interval and connect anew.
+     */
+    @Test
+    void connectionsThatWentSilentWithoutClosingAreReplaced() throws Exception {
+        try (TcpRelay relay = TcpRelay.to(redis.port(), PROXY_HOLD)) {
+            Node subscriber = node(RealtimeConfigs.redisCheckingEvery(relay.address(), prefix, 1_000));
+            Node publisher = node(RealtimeConfigs.redisCheckingEvery(relay.address(), prefix, 1_000));
+            subscriber.subscribe("silent-path");
+            publisher.publish("silent-path", "before");
+            subscriber.expect("silent-path", "before");
+
+            assertTrue(relay.freezeOpenConnections() >= 4, "both nodes' connections went silent");
+            long frozen = System.nanoTime();
+            long deadline = frozen + TimeUnit.SECONDS.toNanos(30);
+            boolean back = false;
+            for (int probe = 0; !back && System.nanoTime() < deadline; probe++) {
+                try {
+                    publisher.publish("silent-path", "probe-" + probe);
+                } catch (ExecutionException unanswered) {
+                    // a publish on a silent connection times out
+                }
+                back = subscriber.received.poll(200, TimeUnit.MILLISECONDS) != null;
+            }
+            System.out.printf("Silent connections: the subscriber received again %d ms after they went silent%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozen));
+            assertTrue(back, "the subscriber receives again within 30 s though its connections never closed");
+            Poll.until(true, () -> subscriber.bus.status().reachable() && publisher.bus.status().reachable(),
+                    Duration.ofSeconds(10));
+            subscriber.received.clear();
+            publisher.publish("silent-path", "after");
+            assertEquals("silent-path|after", lastDelivery(subscriber));
         }
     }
 

@@ -17,25 +17,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * refuses connections (it is down), the relay holds each client connection open, answering nothing,
  * for {@code hold}, then closes it: a proxy waiting for its backend. A client that takes an accepted
  * TCP connection for a connection to Redis writes into nothing meanwhile.
+ *
+ * <p>{@link #freezeOpenConnections()} makes the connections open at that moment go silent for good,
+ * nothing closed: what the client sends is dropped and nothing comes back, as when the network path
+ * or the host behind it vanished without a reset. Connections opened later are forwarded normally.
  */
-public final class HoldingRelay implements AutoCloseable {
+public final class TcpRelay implements AutoCloseable {
 
     private final ServerSocket server;
     private final int redisPort;
     private final Duration hold;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    /** The client sockets of the connections frozen so far. */
+    private final Set<Socket> frozen = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> forwarding = ConcurrentHashMap.newKeySet();
     private final AtomicInteger held = new AtomicInteger();
 
-    private HoldingRelay(int redisPort, Duration hold) throws IOException {
+    private TcpRelay(int redisPort, Duration hold) throws IOException {
         this.redisPort = redisPort;
         this.hold = hold;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        daemon("holding-relay-accept", this::accept);
+        daemon("tcp-relay-accept", this::accept);
     }
 
     /** @return a relay to the redis-server on {@code redisPort} on this host */
-    public static HoldingRelay to(int redisPort, Duration hold) throws IOException {
-        return new HoldingRelay(redisPort, hold);
+    public static TcpRelay to(int redisPort, Duration hold) throws IOException {
+        return new TcpRelay(redisPort, hold);
     }
 
     /** @return the Redis address of the relay, for Redisson */
@@ -46,6 +53,12 @@ public final class HoldingRelay implements AutoCloseable {
     /** @return how many connections the relay accepted while Redis refused, so far */
     public int held() {
         return held.get();
+    }
+
+    /** @return how many open connections went silent */
+    public int freezeOpenConnections() {
+        frozen.addAll(forwarding);
+        return frozen.size();
     }
 
     private void accept() {
@@ -62,12 +75,13 @@ public final class HoldingRelay implements AutoCloseable {
                 redis = new Socket(InetAddress.getLoopbackAddress(), redisPort);
             } catch (IOException refused) {
                 held.incrementAndGet();
-                daemon("holding-relay-hold", () -> holdThenClose(client));
+                daemon("tcp-relay-hold", () -> holdThenClose(client));
                 continue;
             }
             sockets.add(redis);
-            daemon("holding-relay-up", () -> pump(client, redis));
-            daemon("holding-relay-down", () -> pump(redis, client));
+            forwarding.add(client);
+            daemon("tcp-relay-up", () -> pump(client, redis, client));
+            daemon("tcp-relay-down", () -> pump(redis, client, client));
         }
     }
 
@@ -80,21 +94,28 @@ public final class HoldingRelay implements AutoCloseable {
         closeQuietly(client);
     }
 
-    private void pump(Socket from, Socket to) {
+    /** Forwards {@code from} to {@code to} while the connection of {@code client} is not frozen, then drops what comes. */
+    private void pump(Socket from, Socket to, Socket client) {
         byte[] buffer = new byte[16 * 1024];
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-                out.flush();
+                if (!frozen.contains(client)) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
             }
         } catch (IOException e) {
             // one side closed
         } finally {
-            closeQuietly(from);
-            closeQuietly(to);
+            forwarding.remove(client);
+            // A frozen connection closes only when its client closes it: nothing from Redis reaches it.
+            if (!frozen.contains(client) || from == client) {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
         }
     }
 
