@@ -38,18 +38,12 @@ class MessagesTest {
 
     @Test
     void everyIdIsUniqueItsLetterMatchesItsLevelAndTheReadmeListsIt() throws Exception {
-        CapturingHandler capture = new CapturingHandler();
-        List<LogRecord> records = capture.records();
-        Level level = Messages.LOG.getLevel();
-        boolean parent = Messages.LOG.getUseParentHandlers();
-        Messages.LOG.setLevel(Level.ALL);
-        Messages.LOG.setUseParentHandlers(false);
-        Messages.LOG.addHandler(capture);
         Map<String, String> idsByMethod = new HashMap<>();
         java.util.Set<String> fullIds = new java.util.TreeSet<>();
         List<String> problems = new ArrayList<>();
         int checked = 0;
-        try {
+        try (AllRecords capture = new AllRecords()) {
+            List<LogRecord> records = capture.records;
             for (Method method : Messages.class.getDeclaredMethods()) {
                 if (!Modifier.isPublic(method.getModifiers()) || !Modifier.isStatic(method.getModifiers())) {
                     continue;
@@ -102,10 +96,6 @@ class MessagesTest {
                 }
                 checked++;
             }
-        } finally {
-            Messages.LOG.removeHandler(capture);
-            Messages.LOG.setLevel(level);
-            Messages.LOG.setUseParentHandlers(parent);
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
         assertTrue(checked >= 35, "checked only " + checked + " messages");
@@ -129,21 +119,15 @@ class MessagesTest {
 
     @Test
     void subscriptionFailuresWarnOncePerEpisodeWithoutAStackTrace() {
-        CapturingHandler capture = new CapturingHandler();
-        List<LogRecord> records = capture.records();
-        Level level = Messages.LOG.getLevel();
-        Messages.LOG.setLevel(Level.ALL);
-        Messages.LOG.addHandler(capture);
-        try {
+        List<LogRecord> records;
+        try (AllRecords capture = new AllRecords()) {
+            records = capture.records;
             Messages.subscribeSucceeded();
             for (int i = 0; i < 5; i++) {
                 Messages.subscribeFailed("room", "c-" + i, new IllegalStateException("redis down"));
             }
             Messages.subscribeSucceeded();
             Messages.subscribeFailed("room", "c-9", new IllegalStateException("redis down again"));
-        } finally {
-            Messages.LOG.removeHandler(capture);
-            Messages.LOG.setLevel(level);
         }
         List<LogRecord> warnings = records.stream().filter(record -> record.getLevel() == Level.WARNING).toList();
         assertEquals(2, warnings.size(), "one warning per episode");
@@ -164,17 +148,11 @@ class MessagesTest {
         Throwable failure = new CompletionException(new RedisConnectionException("Unable to connect to: " + address,
                 new java.net.ConnectException("Connection refused")));
         assertTrue(String.valueOf(failure.getCause()).contains("s3cr@t"), "the premise: Redisson prints the password");
-        CapturingHandler capture = new CapturingHandler();
-        List<LogRecord> records = capture.records();
-        Level level = Messages.LOG.getLevel();
-        boolean parent = Messages.LOG.getUseParentHandlers();
-        Messages.LOG.setLevel(Level.ALL);
-        Messages.LOG.setUseParentHandlers(false);
-        Messages.LOG.addHandler(capture);
         SimpleFormatter formatter = new SimpleFormatter();
         List<String> problems = new ArrayList<>();
         int checked = 0;
-        try {
+        try (AllRecords capture = new AllRecords()) {
+            List<LogRecord> records = capture.records;
             for (Method method : Messages.class.getDeclaredMethods()) {
                 if (!Modifier.isPublic(method.getModifiers()) || !Modifier.isStatic(method.getModifiers())
                         || java.util.Arrays.stream(method.getParameterTypes()).noneMatch(Throwable.class::isAssignableFrom)) {
@@ -199,13 +177,30 @@ class MessagesTest {
                     checked++;
                 }
             }
-        } finally {
-            Messages.LOG.removeHandler(capture);
-            Messages.LOG.setLevel(level);
-            Messages.LOG.setUseParentHandlers(parent);
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
         assertTrue(checked >= 15, "checked only " + checked + " records");
+    }
+
+    /** Captures every record of the kit's logger, at every level and only here, until closed. */
+    private static final class AllRecords implements AutoCloseable {
+        private final CapturingHandler handler = new CapturingHandler();
+        final List<LogRecord> records = handler.records();
+        private final Level level = Messages.LOG.getLevel();
+        private final boolean parent = Messages.LOG.getUseParentHandlers();
+
+        AllRecords() {
+            Messages.LOG.setLevel(Level.ALL);
+            Messages.LOG.setUseParentHandlers(false);
+            Messages.LOG.addHandler(handler);
+        }
+
+        @Override
+        public void close() {
+            Messages.LOG.removeHandler(handler);
+            Messages.LOG.setLevel(level);
+            Messages.LOG.setUseParentHandlers(parent);
+        }
     }
 
     private static Object[] arguments(Method method) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -41,16 +40,7 @@ class ProxiedRedisIT extends RedisBusTestBase {
             redis.restart();
             long restarted = System.nanoTime();
 
-            long deadline = restarted + TimeUnit.SECONDS.toNanos(20);
-            boolean back = false;
-            for (int probe = 0; !back && System.nanoTime() < deadline; probe++) {
-                try {
-                    publisher.publish("behind-proxy", "probe-" + probe);
-                } catch (ExecutionException stillDown) {
-                    // the publisher is reconnecting
-                }
-                back = subscriber.received.poll(200, TimeUnit.MILLISECONDS) != null;
-            }
+            boolean back = receivesAgain(publisher, subscriber, "behind-proxy", restarted, Duration.ofSeconds(20));
             System.out.printf("Behind a proxy: the subscriber received again %d ms after redis-server was started"
                     + " (%d connections held by the proxy meanwhile)%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarted), relay.held());
@@ -80,16 +70,7 @@ class ProxiedRedisIT extends RedisBusTestBase {
 
             assertTrue(relay.freezeOpenConnections() >= 4, "both nodes' connections went silent");
             long frozen = System.nanoTime();
-            long deadline = frozen + TimeUnit.SECONDS.toNanos(30);
-            boolean back = false;
-            for (int probe = 0; !back && System.nanoTime() < deadline; probe++) {
-                try {
-                    publisher.publish("silent-path", "probe-" + probe);
-                } catch (ExecutionException unanswered) {
-                    // a publish on a silent connection times out
-                }
-                back = subscriber.received.poll(200, TimeUnit.MILLISECONDS) != null;
-            }
+            boolean back = receivesAgain(publisher, subscriber, "silent-path", frozen, Duration.ofSeconds(30));
             System.out.printf("Silent connections: the subscriber received again %d ms after they went silent%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozen));
             assertTrue(back, "the subscriber receives again within 30 s though its connections never closed");

@@ -3,9 +3,12 @@ package dev.realtimekit.impl.bus.redis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -81,6 +84,31 @@ abstract class RedisBusTestBase {
         Node node = new Node(config, metrics);
         nodes.add(node);
         return node;
+    }
+
+    /**
+     * Publishes numbered probes to {@code topic} through {@code publisher} until {@code subscriber}
+     * receives one, or {@code within} has passed since {@code sinceNanos}; a publish that fails meanwhile
+     * (the publisher is reconnecting too) is no failure.
+     *
+     * @return whether the subscriber received one in time
+     */
+    static boolean receivesAgain(Node publisher, Node subscriber, String topic, long sinceNanos, Duration within)
+            throws InterruptedException {
+        long deadline = sinceNanos + within.toNanos();
+        for (int probe = 0; System.nanoTime() < deadline; probe++) {
+            try {
+                publisher.publish(topic, "probe-" + probe);
+            } catch (ExecutionException stillDown) {
+                // the publisher is not back yet
+            } catch (Exception unexpected) {
+                throw new AssertionError(unexpected);
+            }
+            if (subscriber.received.poll(200, TimeUnit.MILLISECONDS) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     List<Node> nodes() {

@@ -188,17 +188,8 @@ class RedisEventBusIT extends RedisBusTestBase {
         Thread.sleep(15_000); // the outage itself: long enough for Redisson to pass 57 reconnection attempts
         redis.restart();
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        boolean back = false;
-        for (int probe = 0; !back && System.nanoTime() < deadline; probe++) {
-            try {
-                publisher.publish("patient", "probe-" + probe);
-            } catch (ExecutionException stillDown) {
-                // the publisher is reconnecting too
-            }
-            back = node.received.poll(200, TimeUnit.MILLISECONDS) != null;
-        }
-        assertTrue(back, "the subscribed node receives again after a long outage");
+        assertTrue(receivesAgain(publisher, node, "patient", System.nanoTime(), Duration.ofSeconds(30)),
+                "the subscribed node receives again after a long outage");
         assertEquals(1, redis.numsub(prefix + "patient"));
     }
 
