@@ -81,8 +81,8 @@ public final class RedisEventBus implements EventBus {
     private final ReadWriteLock clientLock = new ReentrantReadWriteLock();
     private final RedisHealth health;
     private final SubscriptionCheck check;
-    /** The last client replacement, which the next one waits for; guarded by this. */
-    private CompletableFuture<Void> replacing = CompletableFuture.completedFuture(null);
+    /** The last client replacement, which the next one waits for; changed only holding this. */
+    private volatile CompletableFuture<Void> replacing = CompletableFuture.completedFuture(null);
     private final RealtimeMetrics metrics;
     private final RedisHistory history;
     private volatile boolean closing;
@@ -291,6 +291,11 @@ public final class RedisEventBus implements EventBus {
     synchronized CompletableFuture<Void> replaceClient() {
         replacing = replacing.handle((ignored, failure) -> null).thenCompose(ignored -> replaceNow());
         return replacing;
+    }
+
+    /** @return whether a client replacement has been asked for and is not over yet */
+    boolean replacingClient() {
+        return !replacing.isDone();
     }
 
     private CompletableFuture<Void> replaceNow() {

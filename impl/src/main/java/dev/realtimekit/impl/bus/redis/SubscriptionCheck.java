@@ -133,10 +133,13 @@ final class SubscriptionCheck {
         long silentMs = bus.silentForMillis();
         if (intervalMs > 0 && silentMs >= intervalMs) {
             // Nothing closes a connection whose host or network path vanished, and Redisson does not
-            // ping them (see RedisEventBus): connect anew rather than wait for TCP to give up.
-            Messages.redisSilent(bus.describe(), silentMs);
-            bus.replaceClient();
-            later(subscribeTimeoutMs + publishTimeoutMs + 1_000, this::run);
+            // ping them (see RedisEventBus): connect anew rather than wait for TCP to give up. One
+            // replacement at a time: against a stalled Redis each one waits for its hand-over.
+            if (!bus.replacingClient()) {
+                Messages.redisSilent(bus.describe(), silentMs);
+                bus.replaceClient();
+                later(subscribeTimeoutMs + publishTimeoutMs + 1_000, this::run);
+            }
             return CompletableFuture.completedFuture(0);
         }
         long sentNanos = System.nanoTime();

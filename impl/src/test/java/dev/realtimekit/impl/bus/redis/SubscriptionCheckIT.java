@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import dev.realtimekit.impl.config.RealtimeConfigs;
-import dev.realtimekit.impl.metrics.RealtimeMetrics;
 import dev.realtimekit.impl.i18n.Messages;
+import dev.realtimekit.impl.metrics.RealtimeMetrics;
 import dev.realtimekit.testsupport.CapturingHandler;
 import dev.realtimekit.testsupport.Poll;
 
@@ -169,5 +169,40 @@ class SubscriptionCheckIT extends RedisBusTestBase {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A stalled Redis leaves the node's questions unanswered on open connections, which the check
+     * answers by replacing the client; against a stall each replacement waits for its hand-over, and
+     * the check does not ask for more meanwhile (rounds every 500 ms would otherwise queue one each).
+     */
+    @Test
+    void aStalledRedisGetsOneClientReplacementAtATimeAndEverythingResumes() throws Exception {
+        Node node = nodeCheckingEvery(500);
+        Node publisher = node();
+        node.subscribe("stalled-check");
+        publisher.publish("stalled-check", "before");
+        node.expect("stalled-check", "before");
+        CapturingHandler capture = new CapturingHandler();
+        Messages.LOG.addHandler(capture);
+        try {
+            redis.freeze();
+            try {
+                Poll.until(true, () -> node.bus.silentForMillis() > 0, Duration.ofSeconds(15));
+                // The stall itself, for several check intervals after the outage was found silent.
+                Thread.sleep(5_000);
+            } finally {
+                redis.thaw();
+            }
+            assertTrue(receivesAgain(publisher, node, "stalled-check", System.nanoTime(), Duration.ofSeconds(30)),
+                    "the node receives again after the stall");
+        } finally {
+            Messages.LOG.removeHandler(capture);
+        }
+        long replacements = capture.records().stream()
+                .filter(record -> record.getMessage().startsWith("RTK0207W")).count();
+        assertTrue(replacements >= 1 && replacements <= 2,
+                "one replacement while stalled (at most one more after it), not one per round: " + replacements);
+        Poll.until(true, () -> node.bus.status().reachable(), Duration.ofSeconds(10));
     }
 }
