@@ -4,11 +4,21 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+import dev.realtimekit.impl.i18n.Messages;
 
 /**
  * The kit's instruments on a {@link MetricsBackend}: resolves each combination of tag values once
  * and keeps it, so that the paths that run per message or per event only add to what they hold.
+ *
+ * <p>Threads: any. A series first needed on some thread (a close code, a status, a handler method)
+ * is registered there, with the application's class loader as the thread's context class loader,
+ * as at startup: MicroProfile Metrics reads the application's configuration when it registers a
+ * timer, and fails on a thread without one (the JDK's timeout thread completing a handler's stage).
+ * A registration that fails anyway costs that series, never the caller: it is logged once.
  */
 final class BackendMetrics implements RealtimeMetrics {
 
@@ -30,6 +40,9 @@ final class BackendMetrics implements RealtimeMetrics {
     private final ConcurrentHashMap<String, MetricsBackend.Count> closed = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, MetricsBackend.Count> refused = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, MetricsBackend.Time[]> handlerTimes = new ConcurrentHashMap<>();
+    /** The class loader of the application whose startup created these metrics. */
+    private final ClassLoader applicationLoader = Thread.currentThread().getContextClassLoader();
+    private final AtomicBoolean registrationFailureLogged = new AtomicBoolean();
 
     BackendMetrics(MetricsBackend backend, Gauges gauges) {
         this.backend = backend;
@@ -79,14 +92,28 @@ final class BackendMetrics implements RealtimeMetrics {
 
     @Override
     public void connectionClosed(int closeCode) {
-        closed.computeIfAbsent(MetricTags.closeCode(closeCode),
-                code -> backend.counter(Instrument.CONNECTIONS_CLOSED, List.of(code))).add(1);
+        String code = MetricTags.closeCode(closeCode);
+        MetricsBackend.Count count = closed.get(code);
+        if (count == null) {
+            count = registered(() -> closed.computeIfAbsent(code,
+                    value -> backend.counter(Instrument.CONNECTIONS_CLOSED, List.of(value))));
+        }
+        if (count != null) {
+            count.add(1);
+        }
     }
 
     @Override
     public void handshakeRefused(int status) {
-        refused.computeIfAbsent(MetricTags.status(status),
-                value -> backend.counter(Instrument.HANDSHAKES_REFUSED, List.of(value))).add(1);
+        String tag = MetricTags.status(status);
+        MetricsBackend.Count count = refused.get(tag);
+        if (count == null) {
+            count = registered(() -> refused.computeIfAbsent(tag,
+                    value -> backend.counter(Instrument.HANDSHAKES_REFUSED, List.of(value))));
+        }
+        if (count != null) {
+            count.add(1);
+        }
     }
 
     @Override
@@ -122,10 +149,15 @@ final class BackendMetrics implements RealtimeMetrics {
 
     @Override
     public void handlerCompleted(String method, long nanos, boolean failed) {
-        MetricsBackend.Time[] byOutcome = handlerTimes.computeIfAbsent(method, name -> new MetricsBackend.Time[] {
-            backend.timer(Instrument.HANDLER_TIME, List.of(name, MetricTags.SUCCESS)),
-            backend.timer(Instrument.HANDLER_TIME, List.of(name, MetricTags.FAILURE))});
-        byOutcome[failed ? 1 : 0].record(nanos);
+        MetricsBackend.Time[] byOutcome = handlerTimes.get(method);
+        if (byOutcome == null) {
+            byOutcome = registered(() -> handlerTimes.computeIfAbsent(method, name -> new MetricsBackend.Time[] {
+                backend.timer(Instrument.HANDLER_TIME, List.of(name, MetricTags.SUCCESS)),
+                backend.timer(Instrument.HANDLER_TIME, List.of(name, MetricTags.FAILURE))}));
+        }
+        if (byOutcome != null) {
+            byOutcome[failed ? 1 : 0].record(nanos);
+        }
     }
 
     @Override
@@ -146,6 +178,32 @@ final class BackendMetrics implements RealtimeMetrics {
     @Override
     public void subscriptionsRepaired(int count) {
         repaired.add(count);
+    }
+
+    /**
+     * Registers series on this thread as the application's startup would (see the class comment).
+     *
+     * @return what {@code registration} returned, or null when it failed (logged once)
+     */
+    private <T> T registered(Supplier<T> registration) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        boolean swap = previous != applicationLoader;
+        if (swap) {
+            thread.setContextClassLoader(applicationLoader);
+        }
+        try {
+            return registration.get();
+        } catch (RuntimeException e) {
+            if (registrationFailureLogged.compareAndSet(false, true)) {
+                Messages.unexpected("registering a metric (later failures are not logged)", e);
+            }
+            return null;
+        } finally {
+            if (swap) {
+                thread.setContextClassLoader(previous);
+            }
+        }
     }
 
     @Override

@@ -108,4 +108,53 @@ class BackendMetricsTest {
             }
         }
     }
+
+    /**
+     * MicroProfile Metrics reads the application's configuration through the thread's context class
+     * loader when it registers a timer, and threw a NullPointerException on the JDK's timeout thread
+     * (none there), which failed the handler's stage it was timing: onConnect answered "Internal
+     * server error" and the connection closed (HealthIT in CI, while Redis was down).
+     */
+    @Test
+    void aSeriesFirstNeededOnAThreadWithoutTheApplicationsLoaderIsRegisteredWithIt() throws Exception {
+        ClassLoader application = new java.net.URLClassLoader(new java.net.URL[0]);
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        BackendMetrics metrics;
+        Thread.currentThread().setContextClassLoader(application);
+        try {
+            metrics = metrics(false);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+        java.util.Set<ClassLoader> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        backend.onRegistration = () -> seen.add(Thread.currentThread().getContextClassLoader());
+        Thread bare = new Thread(() -> {
+            metrics.handlerCompleted("onConnect", 5, true);
+            metrics.connectionClosed(1011);
+            metrics.handshakeRefused(503);
+        });
+        bare.setContextClassLoader(null);
+        bare.start();
+        bare.join(10_000);
+        assertEquals(java.util.Set.of(application), seen);
+        assertEquals(1, backend.timers.get(RecordingBackend.series(Instrument.HANDLER_TIME, List.of("onConnect", "failure"))).size());
+        assertEquals(1, backend.count(Instrument.CONNECTIONS_CLOSED, "1011"));
+        assertEquals(1, backend.count(Instrument.HANDSHAKES_REFUSED, "503"));
+    }
+
+    @Test
+    void aRegistrationThatFailsCostsItsSeriesNotTheCaller() {
+        BackendMetrics metrics = metrics(false);
+        backend.onRegistration = () -> {
+            throw new NullPointerException("Cannot invoke \"java.lang.ClassLoader.getResources(String)\" because \"cl\" is null");
+        };
+        metrics.handlerCompleted("onConnect", 5, true);
+        metrics.connectionClosed(1011);
+        metrics.handshakeRefused(503);
+        backend.onRegistration = () -> {
+        };
+        metrics.handlerCompleted("onConnect", 7, false);
+        assertEquals(1, backend.timers.get(RecordingBackend.series(Instrument.HANDLER_TIME, List.of("onConnect", "success"))).size(),
+                "registered once it works");
+    }
 }

@@ -14,6 +14,9 @@ final class RecordingBackend implements MetricsBackend {
     final Map<String, List<Long>> timers = new ConcurrentHashMap<>();
     final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
     int creations;
+    /** Runs at every counter or timer registration, on the registering thread (a test may make it fail). */
+    volatile Runnable onRegistration = () -> {
+    };
     boolean closed;
 
     static String series(Instrument instrument, List<String> tagValues) {
@@ -22,6 +25,7 @@ final class RecordingBackend implements MetricsBackend {
 
     @Override
     public synchronized Count counter(Instrument instrument, List<String> tagValues) {
+        onRegistration.run();
         creations++;
         AtomicLong sum = counters.computeIfAbsent(series(instrument, tagValues), key -> new AtomicLong());
         return sum::addAndGet;
@@ -29,6 +33,7 @@ final class RecordingBackend implements MetricsBackend {
 
     @Override
     public synchronized Time timer(Instrument instrument, List<String> tagValues) {
+        onRegistration.run();
         creations++;
         List<Long> recorded = timers.computeIfAbsent(series(instrument, tagValues), key -> new ArrayList<>());
         return nanos -> {
