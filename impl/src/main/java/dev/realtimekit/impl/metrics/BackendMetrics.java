@@ -92,28 +92,12 @@ final class BackendMetrics implements RealtimeMetrics {
 
     @Override
     public void connectionClosed(int closeCode) {
-        String code = MetricTags.closeCode(closeCode);
-        MetricsBackend.Count count = closed.get(code);
-        if (count == null) {
-            count = registered(() -> closed.computeIfAbsent(code,
-                    value -> backend.counter(Instrument.CONNECTIONS_CLOSED, List.of(value))));
-        }
-        if (count != null) {
-            count.add(1);
-        }
+        countOne(closed, Instrument.CONNECTIONS_CLOSED, MetricTags.closeCode(closeCode));
     }
 
     @Override
     public void handshakeRefused(int status) {
-        String tag = MetricTags.status(status);
-        MetricsBackend.Count count = refused.get(tag);
-        if (count == null) {
-            count = registered(() -> refused.computeIfAbsent(tag,
-                    value -> backend.counter(Instrument.HANDSHAKES_REFUSED, List.of(value))));
-        }
-        if (count != null) {
-            count.add(1);
-        }
+        countOne(refused, Instrument.HANDSHAKES_REFUSED, MetricTags.status(status));
     }
 
     @Override
@@ -178,6 +162,17 @@ final class BackendMetrics implements RealtimeMetrics {
     @Override
     public void subscriptionsRepaired(int count) {
         repaired.add(count);
+    }
+
+    /** Adds one to the series of {@code instrument} with this tag value, registered on first use. */
+    private void countOne(ConcurrentHashMap<String, MetricsBackend.Count> series, Instrument instrument, String tag) {
+        MetricsBackend.Count count = series.get(tag);
+        if (count == null) {
+            count = registered(() -> series.computeIfAbsent(tag, value -> backend.counter(instrument, List.of(value))));
+        }
+        if (count != null) {
+            count.add(1);
+        }
     }
 
     /**
