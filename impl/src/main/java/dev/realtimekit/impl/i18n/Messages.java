@@ -3,6 +3,7 @@ package dev.realtimekit.impl.i18n;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,6 +20,16 @@ public final class Messages {
     private static final AtomicBoolean SUBSCRIBE_FAILING = new AtomicBoolean();
 
     private Messages() {
+    }
+
+    /**
+     * Logs a message with its failure's stack trace, masked ({@link LoggedFailure}) only when the level
+     * is on: the FINE ones come with every failed delivery or publish, and masking reads the whole chain.
+     */
+    private static void logFailure(Level level, Throwable failure, Supplier<String> message) {
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, LoggedFailure.forLog(failure), message);
+        }
     }
 
     // Deployment problems (reported together by the CDI extension)
@@ -100,21 +111,21 @@ public final class Messages {
     }
 
     public static void handlerFailed(String method, String handlerClass, String connectionId, Throwable failure) {
-        LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0101W: " + handlerClass + "." + method + " failed for connection "
+        logFailure(Level.WARNING, failure, () -> "RTK0101W: " + handlerClass + "." + method + " failed for connection "
                 + connectionId + "; the client got the error frame \"Internal server error\".");
     }
 
     public static void lifecycleFailed(String method, String handlerClass, String connectionId, Throwable failure) {
-        LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0102W: " + handlerClass + "." + method + " failed for connection " + connectionId + ".");
+        logFailure(Level.WARNING, failure, () -> "RTK0102W: " + handlerClass + "." + method + " failed for connection " + connectionId + ".");
     }
 
     public static void encodingFailed(String what, String connectionId, Throwable failure) {
-        LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0103W: Cannot serialize the " + what + " for connection " + connectionId
+        logFailure(Level.WARNING, failure, () -> "RTK0103W: Cannot serialize the " + what + " for connection " + connectionId
                 + " with JSON-B; the client got the error frame \"Internal server error\".");
     }
 
     public static void authenticatorFailed(String beanClass, Throwable failure) {
-        LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0104W: " + beanClass + " failed unexpectedly during a handshake.");
+        logFailure(Level.WARNING, failure, () -> "RTK0104W: " + beanClass + " failed unexpectedly during a handshake.");
     }
 
     public static void handshakeTimedOut(String beanClasses, long timeoutMs) {
@@ -123,7 +134,7 @@ public final class Messages {
     }
 
     public static void publishFailed(String topic, Throwable failure) {
-        LOG.log(Level.FINE, LoggedFailure.forLog(failure), () -> "Publishing an event to topic " + topic + " failed.");
+        logFailure(Level.FINE, failure, () -> "Publishing an event to topic " + topic + " failed.");
     }
 
     public static void historyResync(String topic, String reason) {
@@ -142,7 +153,7 @@ public final class Messages {
     }
 
     public static void deliveryFailed(String connectionId, Throwable failure) {
-        LOG.log(Level.FINE, LoggedFailure.forLog(failure), () -> "Delivering a frame to connection " + connectionId + " failed.");
+        logFailure(Level.FINE, failure, () -> "Delivering a frame to connection " + connectionId + " failed.");
     }
 
     public static void slowConsumer(String connectionId, int frames, long bytes) {
@@ -161,7 +172,7 @@ public final class Messages {
                     + " failed (" + LoggedFailure.text(failure) + "); the handshake was answered 503 (or the open connection closed with 1011)."
                     + " Further failures are logged at FINE until a subscription succeeds again.");
         } else {
-            LOG.log(Level.FINE, LoggedFailure.forLog(failure), () -> "Subscribing connection " + connectionId + " to topic " + topic + " failed.");
+            logFailure(Level.FINE, failure, () -> "Subscribing connection " + connectionId + " to topic " + topic + " failed.");
         }
     }
 
@@ -200,25 +211,25 @@ public final class Messages {
     /** The first failure of the application's ErrorFrameMapper; later ones are FINE (a flood could cause many). */
     public static void errorFrameMapperFailed(String mapperClass, String reason, Throwable failure, boolean first) {
         if (first) {
-            LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0124W: The ErrorFrameMapper " + mapperClass + " failed for an error ("
+            logFailure(Level.WARNING, failure, () -> "RTK0124W: The ErrorFrameMapper " + mapperClass + " failed for an error ("
                     + reason + "); the client got the default error frame. Further failures are logged at FINE.");
         } else {
-            LOG.log(Level.FINE, LoggedFailure.forLog(failure), () -> "The ErrorFrameMapper " + mapperClass + " failed for an error (" + reason + ").");
+            logFailure(Level.FINE, failure, () -> "The ErrorFrameMapper " + mapperClass + " failed for an error (" + reason + ").");
         }
     }
 
     /** The first failure of an EventDelivered observer; later ones are FINE (they may come with every event). */
     public static void deliveryObserverFailed(String topic, Throwable failure, boolean first) {
         if (first) {
-            LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0123W: An observer of the EventDelivered event failed (topic " + topic
+            logFailure(Level.WARNING, failure, () -> "RTK0123W: An observer of the EventDelivered event failed (topic " + topic
                     + "); deliveries are not affected. Further failures are logged at FINE.");
         } else {
-            LOG.log(Level.FINE, LoggedFailure.forLog(failure), () -> "An observer of the EventDelivered event failed (topic " + topic + ").");
+            logFailure(Level.FINE, failure, () -> "An observer of the EventDelivered event failed (topic " + topic + ").");
         }
     }
 
     public static void observerFailed(String event, Throwable failure) {
-        LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0114W: An observer of the " + event + " event failed; the connection is not affected.");
+        logFailure(Level.WARNING, failure, () -> "RTK0114W: An observer of the " + event + " event failed; the connection is not affected.");
     }
 
     public static void directDeliveryRetry(long seconds, Throwable failure) {
@@ -314,11 +325,11 @@ public final class Messages {
     }
 
     public static void subscriptionCheckFailed(String bus, Throwable failure) {
-        LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0204W: A subscription check of " + bus + " failed; the checks go on at"
+        logFailure(Level.WARNING, failure, () -> "RTK0204W: A subscription check of " + bus + " failed; the checks go on at"
                 + " their interval. Logged once until a check succeeds again.");
     }
 
     public static void unexpected(String where, Throwable failure) {
-        LOG.log(Level.WARNING, LoggedFailure.forLog(failure), () -> "RTK0111W: Unexpected failure in " + where + ".");
+        logFailure(Level.WARNING, failure, () -> "RTK0111W: Unexpected failure in " + where + ".");
     }
 }

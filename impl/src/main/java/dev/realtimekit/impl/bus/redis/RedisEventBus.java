@@ -107,8 +107,9 @@ public final class RedisEventBus implements EventBus {
         Duration maxDelay = Duration.ofMillis(config.redisReconnectMaxDelayMs());
         SafeReconnectionDelay.install(redissonConfig,
                 new SafeReconnectionDelay(Duration.ofMillis(Math.min(100, maxDelay.toMillis())), maxDelay));
-        withoutConnectionPing(redissonConfig, this.description);
-        withConnectHandshake(redissonConfig);
+        BaseConfig<?> servers = ServerSettings.of(redissonConfig);
+        withoutConnectionPing(servers, this.description);
+        withConnectHandshake(servers);
         this.baseConfig = redissonConfig;
         this.redisson = newClient();
     }
@@ -133,8 +134,7 @@ public final class RedisEventBus implements EventBus {
      * (probes, then a fresh client), and replaces the client when Redis has left it unanswered on open
      * connections for a whole check interval ({@link SubscriptionCheck}).
      */
-    private static void withoutConnectionPing(Config config, String bus) {
-        BaseConfig<?> servers = ServerSettings.of(config);
+    private static void withoutConnectionPing(BaseConfig<?> servers, String bus) {
         if (servers.getPingConnectionInterval() > 0) {
             Messages.redisConnectionPingOff(bus, servers.getPingConnectionInterval());
             servers.setPingConnectionInterval(0);
@@ -151,8 +151,7 @@ public final class RedisEventBus implements EventBus {
      * commands and subscriptions into that dead connection until the proxy closes it (ProxiedRedisIT).
      * The name also shows the kit's connections in {@code CLIENT LIST}.
      */
-    private static void withConnectHandshake(Config config) {
-        BaseConfig<?> servers = ServerSettings.of(config);
+    private static void withConnectHandshake(BaseConfig<?> servers) {
         if (servers.getClientName() == null || servers.getClientName().isEmpty()) {
             servers.setClientName(CLIENT_NAME);
         }

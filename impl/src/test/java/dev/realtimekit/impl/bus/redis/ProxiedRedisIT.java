@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
+import dev.realtimekit.impl.config.RealtimeConfig;
 import dev.realtimekit.impl.config.RealtimeConfigs;
-import dev.realtimekit.testsupport.TcpRelay;
 import dev.realtimekit.testsupport.Poll;
+import dev.realtimekit.testsupport.TcpRelay;
 
 /**
  * Redis behind a TCP proxy (a load balancer, a sidecar, a TLS terminator): while Redis is down the
@@ -27,11 +29,9 @@ class ProxiedRedisIT extends RedisBusTestBase {
     @Test
     void afterAnOutageBehindAProxyNodesComeBackWithoutWaitingForTheProxyToGiveUp() throws Exception {
         try (TcpRelay relay = TcpRelay.to(redis.port(), PROXY_HOLD)) {
-            Node subscriber = node(RealtimeConfigs.redis(relay.address(), prefix, 200));
-            Node publisher = node(RealtimeConfigs.redis(relay.address(), prefix, 200));
-            subscriber.subscribe("behind-proxy");
-            publisher.publish("behind-proxy", "before");
-            subscriber.expect("behind-proxy", "before");
+            Nodes nodes = delivering("behind-proxy", () -> RealtimeConfigs.redis(relay.address(), prefix, 200));
+            Node subscriber = nodes.subscriber();
+            Node publisher = nodes.publisher();
 
             redis.kill();
             Poll.until(false, () -> publisher.bus.status().reachable() || publishes(publisher), Duration.ofSeconds(10));
@@ -62,11 +62,9 @@ class ProxiedRedisIT extends RedisBusTestBase {
     @Test
     void connectionsThatWentSilentWithoutClosingAreReplaced() throws Exception {
         try (TcpRelay relay = TcpRelay.to(redis.port(), PROXY_HOLD)) {
-            Node subscriber = node(RealtimeConfigs.redisCheckingEvery(relay.address(), prefix, 1_000));
-            Node publisher = node(RealtimeConfigs.redisCheckingEvery(relay.address(), prefix, 1_000));
-            subscriber.subscribe("silent-path");
-            publisher.publish("silent-path", "before");
-            subscriber.expect("silent-path", "before");
+            Nodes nodes = delivering("silent-path", () -> RealtimeConfigs.redisCheckingEvery(relay.address(), prefix, 1_000));
+            Node subscriber = nodes.subscriber();
+            Node publisher = nodes.publisher();
 
             assertTrue(relay.freezeOpenConnections() >= 4, "both nodes' connections went silent");
             long frozen = System.nanoTime();
@@ -80,6 +78,19 @@ class ProxiedRedisIT extends RedisBusTestBase {
             publisher.publish("silent-path", "after");
             assertEquals("silent-path|after", lastDelivery(subscriber));
         }
+    }
+
+    private record Nodes(Node subscriber, Node publisher) {
+    }
+
+    /** @return two nodes of this configuration, one subscribed to {@code topic}, after an event went from the other to it */
+    private Nodes delivering(String topic, Supplier<RealtimeConfig> config) throws Exception {
+        Node subscriber = node(config.get());
+        Node publisher = node(config.get());
+        subscriber.subscribe(topic);
+        publisher.publish(topic, "before");
+        subscriber.expect(topic, "before");
+        return new Nodes(subscriber, publisher);
     }
 
     /** @return whether a publish succeeds now (it fails within the publish timeout while Redis is down) */
