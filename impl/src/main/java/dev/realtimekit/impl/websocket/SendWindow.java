@@ -42,18 +42,29 @@ final class SendWindow {
         this.window = window;
     }
 
+    /** {@link #reserve}: the frame does not fit; it must be written asynchronously. */
+    static final int REFUSED = 0;
+    /** {@link #reserve}: the frame fits; its bytes now count as written. */
+    static final int RESERVED = 1;
+    /** {@link #reserve}: the frame fits, and a ping is due after it (see {@link #pingIfDue}). */
+    static final int RESERVED_PING_DUE = 2;
+
     /**
-     * Reserves room for a blocking write of this many bytes.
+     * Reserves room for a blocking write of this many bytes, and tells in the same step whether a
+     * ping will be due after it, so that the common write takes this lock once and reads no clock.
      *
-     * @return true when the frame fits in the window (the bytes now count as written); false when it
-     *     must be written asynchronously
+     * @return {@link #REFUSED}, {@link #RESERVED} or {@link #RESERVED_PING_DUE}
      */
-    synchronized boolean reserve(long bytes) {
+    synchronized int reserve(long bytes) {
         if (written + bytes - confirmed > window) {
-            return false;
+            return REFUSED;
         }
         written += bytes;
-        return true;
+        long behind = written - confirmed;
+        if (behind < window / 2 || behind + frameBytes(PING_PAYLOAD) > window) {
+            return RESERVED;
+        }
+        return pingNonce == 0 || System.nanoTime() - pingSentAt >= PING_RETRY_NANOS ? RESERVED_PING_DUE : RESERVED;
     }
 
     /** Counts bytes written to the client asynchronously. */

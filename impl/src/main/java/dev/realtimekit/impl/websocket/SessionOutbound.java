@@ -14,9 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -79,25 +76,45 @@ final class SessionOutbound implements Outbound {
     static final int PING_TIMEOUT = 1001;
     static final String PING_TIMEOUT_REASON = "Ping timeout";
 
+    // The per-frame state is fields of this object, not atomics of their own: a fan-out touches every
+    // subscriber's outbound once per event, and each extra object is one more cache miss per delivery.
+    private static final VarHandle SIZE;
+    private static final VarHandle QUEUED_BYTES;
+    private static final VarHandle ACCEPTING;
+    private static final VarHandle PARKED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SIZE = lookup.findVarHandle(SessionOutbound.class, "size", int.class);
+            QUEUED_BYTES = lookup.findVarHandle(SessionOutbound.class, "queuedBytes", long.class);
+            ACCEPTING = lookup.findVarHandle(SessionOutbound.class, "accepting", boolean.class);
+            PARKED = lookup.findVarHandle(SessionOutbound.class, "parked", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Session session;
     private final RealtimeMetrics metrics;
     private final RemoteEndpoint.Async remote;
     private final RemoteEndpoint.Basic blocking;
     private final SendWindow window;
+    /** The gate of the blocking writes and pings; the container's close shuts it (see the class comment). */
     private final BlockingWrites blockingWrites = new BlockingWrites();
-    /** Held for each blocking write or ping; the container's close waits for it (see the class comment). */
-    private final ReentrantLock blockingGate = new ReentrantLock();
-    /** Set, under {@link #blockingGate}, once the container is closing the connection: no write starts. */
+    /** Held to start an asynchronous write, to end one, and by the container's close to wait for one. */
+    private final ReentrantLock asyncGate = new ReentrantLock();
+    /** Set, under {@link #asyncGate}, once the container is closing the connection: no asynchronous write starts. */
     private boolean containerClosing;
-    /** Guarded by {@link #blockingGate}: an asynchronous write was started and has not completed. */
+    /** Guarded by {@link #asyncGate}: an asynchronous write was started and has not completed. */
     private boolean asyncWriteInFlight;
-    /** Signalled, under {@link #blockingGate}, when an asynchronous write completes. */
-    private final Condition asyncWriteDone = blockingGate.newCondition();
+    /** Signalled, under {@link #asyncGate}, when an asynchronous write completes. */
+    private final Condition asyncWriteDone = asyncGate.newCondition();
     private final long sendTimeoutNanos;
     private final int capacity;
     private final long maxBytes;
     /** Bytes of the text frames queued or being written (until their write completes). */
-    private final AtomicLong queuedBytes = new AtomicLong();
+    private volatile long queuedBytes;
     /** When anything last arrived from the client ({@link System#nanoTime}). */
     private volatile long lastHeardNanos = System.nanoTime();
     /** When the last keep-alive ping was queued; meaningful once {@link #pinged} is set. One heartbeat at a time. */
@@ -107,9 +124,9 @@ final class SessionOutbound implements Outbound {
     private volatile boolean closeUnreported;
     private final Queue<Frame> queue = new ConcurrentLinkedQueue<>();
     /** Frames queued or being written; whoever raises it from 0 becomes the writer. */
-    private final AtomicInteger size = new AtomicInteger();
+    private volatile int size;
     /** False once a close was requested or the queue overflowed: no more frames are accepted. */
-    private final AtomicBoolean accepting = new AtomicBoolean(true);
+    private volatile boolean accepting = true;
     /** True once the session is gone: queued frames are failed instead of written. */
     private volatile boolean closed;
     /** True after an overflow: queued data frames are dropped so the close goes out at once. */
@@ -118,7 +135,7 @@ final class SessionOutbound implements Outbound {
      * Set while the writer waits for a pong (see {@link #PONG_WAIT_NANOS}): the queue's head is
      * {@link #parkedFrame}, and whoever clears this flag becomes the writer.
      */
-    private final AtomicBoolean parked = new AtomicBoolean();
+    private volatile boolean parked;
     /** The frame the window refused while parked; written before this flag is set, read after it is cleared. */
     private Frame parkedFrame;
     private volatile long parkedNanos;
@@ -183,11 +200,11 @@ final class SessionOutbound implements Outbound {
             Messages.writeStuck(session.getId(), sendTimeoutNanos / 1_000_000, true);
             metrics.slowConsumerClosed(SlowConsumerReason.SEND_TIMEOUT);
             closed = true;
-            accepting.set(false);
+            accepting = false;
             whenGone.run();
             return false;
         }
-        if (closed || !accepting.get()) {
+        if (closed || !accepting) {
             // Closed or closing, and the container has not reported the close yet (its onClose takes the
             // session off the heartbeat): it normally does within moments. Liberty 25 may never report
             // it when its own close after a failed write fails in its TCP channel; the connection is
@@ -200,7 +217,7 @@ final class SessionOutbound implements Outbound {
             closeUnreported = true;
             return true;
         }
-        if (parked.get() && nowNanos - parkedNanos >= pongWaitNanos) {
+        if (parked && nowNanos - parkedNanos >= pongWaitNanos) {
             // The wait's timer should have ended it (its task went to an executor that may refuse or lose
             // it): without this, the frames would wait for a pong or a close that may never come.
             resume(true);
@@ -216,7 +233,7 @@ final class SessionOutbound implements Outbound {
         }
         pinged = true;
         pingedNanos = nowNanos;
-        if (size.get() < capacity) {
+        if (size < capacity) {
             append(new Frame(null, null, null, 0));
         }
         return true;
@@ -226,7 +243,7 @@ final class SessionOutbound implements Outbound {
     void pong(ByteBuffer payload) {
         heard();
         window.pong(payload);
-        if (parked.get()) {
+        if (parked) {
             resume(false);
         }
     }
@@ -248,7 +265,7 @@ final class SessionOutbound implements Outbound {
     @Override
     public CompletionStage<Void> close(int code, String reason) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (closed || !accepting.compareAndSet(true, false)) {
+        if (closed || !ACCEPTING.compareAndSet(this, true, false)) {
             done.complete(null);
             return done;
         }
@@ -285,13 +302,13 @@ final class SessionOutbound implements Outbound {
 
     @Override
     public boolean isOpen() {
-        return !closed && accepting.get();
+        return !closed && accepting;
     }
 
     @Override
     public void closed() {
         closed = true;
-        accepting.set(false);
+        accepting = false;
         resume(true); // parked frames are failed, not left waiting
     }
 
@@ -308,16 +325,20 @@ final class SessionOutbound implements Outbound {
      */
     void containerClosing() {
         closed = true;
-        accepting.set(false);
+        accepting = false;
         long deadline = System.nanoTime() + sendTimeoutNanos;
+        if (!blockingWrites.shut(sendTimeoutNanos)) {
+            Messages.writeStuck(session.getId(), sendTimeoutNanos / 1_000_000, true);
+            return;
+        }
         boolean locked = false;
         try {
-            locked = blockingGate.tryLock(sendTimeoutNanos, TimeUnit.NANOSECONDS);
+            locked = asyncGate.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (!locked) {
-            Messages.writeStuck(session.getId(), sendTimeoutNanos / 1_000_000, true);
+            Messages.writeStuck(session.getId(), sendTimeoutNanos / 1_000_000, false);
             return;
         }
         try {
@@ -331,7 +352,7 @@ final class SessionOutbound implements Outbound {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            blockingGate.unlock();
+            asyncGate.unlock();
         }
         resume(true);
     }
@@ -342,7 +363,7 @@ final class SessionOutbound implements Outbound {
      * @return false when the container is closing: nothing may be written
      */
     private boolean asyncWriteStarting() {
-        blockingGate.lock();
+        asyncGate.lock();
         try {
             if (containerClosing) {
                 return false;
@@ -350,45 +371,36 @@ final class SessionOutbound implements Outbound {
             asyncWriteInFlight = true;
             return true;
         } finally {
-            blockingGate.unlock();
+            asyncGate.unlock();
         }
     }
 
     /** An asynchronous write completed: a container close waiting for it may go on. */
     private void asyncWriteEnded() {
-        blockingGate.lock();
+        asyncGate.lock();
         try {
             asyncWriteInFlight = false;
             asyncWriteDone.signalAll();
         } finally {
-            blockingGate.unlock();
+            asyncGate.unlock();
         }
     }
 
     /**
-     * Runs a blocking write or ping inside the gate.
+     * Runs a blocking ping inside the gate.
      *
      * @return false when the container is closing the connection: nothing was written
      */
     private boolean gated(BlockingWrites.Write write) throws IOException {
-        blockingGate.lock();
-        try {
-            if (containerClosing) {
-                return false;
-            }
-            blockingWrites.run(write);
-            return true;
-        } finally {
-            blockingGate.unlock();
-        }
+        return blockingWrites.run(write);
     }
 
     private boolean enqueue(Frame frame) {
-        if (closed || !accepting.get()) {
+        if (closed || !accepting) {
             return false;
         }
         // A frame larger than the byte limit still goes to a client that is not behind.
-        if (size.get() >= capacity || queuedBytes.get() >= maxBytes) {
+        if (size >= capacity || queuedBytes >= maxBytes) {
             overflow();
             return false;
         }
@@ -397,19 +409,27 @@ final class SessionOutbound implements Outbound {
     }
 
     private void append(Frame frame) {
-        queuedBytes.addAndGet(frame.bytes);
+        if (frame.bytes != 0) {
+            QUEUED_BYTES.getAndAdd(this, frame.bytes);
+        }
+        // Nothing queued nor in flight: this thread becomes the writer and writes the frame without
+        // queueing it (a fan-out mostly finds its subscribers idle).
+        if (size == 0 && SIZE.compareAndSet(this, 0, 1)) {
+            writeQueued(frame);
+            return;
+        }
         // Add before counting: a writer that sees the count never finds the queue empty.
         queue.add(frame);
-        if (size.getAndIncrement() == 0) {
+        if ((int) SIZE.getAndAdd(this, 1) == 0) {
             writeQueued(null);
-        } else if (parked.get() && (frame.close != null || !accepting.get())) {
+        } else if (parked && (frame.close != null || !accepting)) {
             resume(true); // a close does not wait behind the parked frames (a late pong is the timer's)
         }
     }
 
     private void overflow() {
-        if (accepting.compareAndSet(true, false)) {
-            Messages.slowConsumer(session.getId(), size.get(), queuedBytes.get());
+        if (ACCEPTING.compareAndSet(this, true, false)) {
+            Messages.slowConsumer(session.getId(), size, queuedBytes);
             metrics.slowConsumerClosed(SlowConsumerReason.QUEUE_FULL);
             dropping = true;
             append(new Frame(null, null, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, SLOW_CONSUMER_REASON), 0));
@@ -464,15 +484,15 @@ final class SessionOutbound implements Outbound {
     /** Parks the writer with this frame at the head when the window's pong is due soon (see {@link #PONG_WAIT_NANOS}). */
     private Park park(Frame frame) {
         long now = System.nanoTime();
-        if (pongWaitNanos == 0 || closed || dropping || !accepting.get()
+        if (pongWaitNanos == 0 || closed || dropping || !accepting
                 || !window.awaitingPong(frame.bytes, now, pongWaitNanos)) {
             return Park.NO;
         }
         parkedFrame = frame;
         parkedNanos = now;
-        parked.set(true);
+        parked = true;
         // A pong, a close or a stale wait noticed before the flag was set did not resume: look again.
-        if ((window.fits(frame.bytes) || closed || !accepting.get()) && parked.compareAndSet(true, false)) {
+        if ((window.fits(frame.bytes) || closed || !accepting) && PARKED.compareAndSet(this, true, false)) {
             parkedFrame = null;
             return Park.RETRY;
         }
@@ -482,7 +502,7 @@ final class SessionOutbound implements Outbound {
 
     /** The wait's time is over: unless a pong or another frame ended it (or a newer wait began), the frames go asynchronously. */
     private void endWaitIfOver() {
-        if (parked.get() && System.nanoTime() - parkedNanos >= pongWaitNanos) {
+        if (parked && System.nanoTime() - parkedNanos >= pongWaitNanos) {
             resume(true);
         }
     }
@@ -493,7 +513,7 @@ final class SessionOutbound implements Outbound {
      * @param async write the parked frame asynchronously (no pong came in time) instead of trying the window again
      */
     private void resume(boolean async) {
-        if (!parked.compareAndSet(true, false)) {
+        if (!PARKED.compareAndSet(this, true, false)) {
             return;
         }
         Frame frame = parkedFrame;
@@ -510,9 +530,9 @@ final class SessionOutbound implements Outbound {
     /** A frame left the queue for good (written, failed or dropped). @return the frames still queued or in flight */
     private int done(Frame frame) {
         if (frame.bytes != 0) {
-            queuedBytes.addAndGet(-frame.bytes);
+            QUEUED_BYTES.getAndAdd(this, -frame.bytes);
         }
-        return size.decrementAndGet();
+        return (int) SIZE.getAndAdd(this, -1) - 1;
     }
 
     /** @return true when the frame was handled (written, or failed and the session closed); false: write it asynchronously */
@@ -520,24 +540,35 @@ final class SessionOutbound implements Outbound {
         if (blocking == null) {
             return false;
         }
-        if (!window.reserve(frame.bytes)) {
+        int reserved = window.reserve(frame.bytes);
+        if (reserved == SendWindow.REFUSED) {
             return false;
         }
+        if (!blockingWrites.begin()) {
+            frame.fail(new IOException("Connection closed"));
+            return true;
+        }
+        Exception failure = null;
         try {
-            if (!gated(() -> blocking.sendText(frame.text))) {
-                frame.fail(new IOException("Connection closed"));
-                return true;
-            }
-        } catch (IllegalStateException e) {
+            blocking.sendText(frame.text);
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        } finally {
+            blockingWrites.end();
+        }
+        if (failure instanceof IllegalStateException) {
             // The container is writing a frame of its own (a pong, a close): leave this one to the asynchronous path.
             return false;
-        } catch (IOException | RuntimeException e) {
-            failWrite(frame, e);
+        }
+        if (failure != null) {
+            failWrite(frame, failure);
             return true;
         }
         frame.complete();
         metrics.frameSent(true);
-        ping();
+        if (reserved == SendWindow.RESERVED_PING_DUE) {
+            ping();
+        }
         return true;
     }
 
@@ -639,7 +670,7 @@ final class SessionOutbound implements Outbound {
             metrics.slowConsumerClosed(SlowConsumerReason.SEND_TIMEOUT);
         }
         closed = true;
-        accepting.set(false);
+        accepting = false;
         closeLater(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "Write failed"), null);
     }
 
@@ -698,10 +729,10 @@ final class SessionOutbound implements Outbound {
     @Override
     public String toString() {
         long now = System.nanoTime();
-        return "session " + session.getId() + ": queued=" + size.get() + " bytes=" + queuedBytes.get()
-                + (parked.get() ? " parked " + (now - parkedNanos) / 1_000_000 + " ms" : "")
+        return "session " + session.getId() + ": queued=" + size + " bytes=" + queuedBytes
+                + (parked ? " parked " + (now - parkedNanos) / 1_000_000 + " ms" : "")
                 + (asyncWriteInFlight ? " async-write-in-flight" : "") + (containerClosing ? " container-closing" : "")
-                + (closed ? " closed" : "") + (accepting.get() ? "" : " refusing") + (dropping ? " dropping" : "")
+                + (closed ? " closed" : "") + (accepting ? "" : " refusing") + (dropping ? " dropping" : "")
                 + (blockingWrites.stuck(0, now) ? " blocking-write" : "")
                 + " heard " + (now - lastHeardNanos) / 1_000_000 + " ms ago"
                 + (pinged ? ", pinged " + (now - pingedNanos) / 1_000_000 + " ms ago" : "") + ", window " + window;

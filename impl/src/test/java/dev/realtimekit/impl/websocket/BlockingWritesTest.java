@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -70,5 +72,71 @@ class BlockingWritesTest {
         assertFalse(out.isOpen());
         release.countDown();
         written.get(5, TimeUnit.SECONDS);
+    }
+
+    /** The gate has no lock: a writer and the container's close racing must still never overlap. */
+    @Test
+    void noWriteRunsOnceTheShutHasReturnedHoweverTheyRace() throws Exception {
+        for (int round = 0; round < 2_000; round++) {
+            BlockingWrites writes = new BlockingWrites();
+            AtomicBoolean shutReturned = new AtomicBoolean();
+            AtomicInteger afterShut = new AtomicInteger();
+            CyclicBarrier start = new CyclicBarrier(2);
+            CompletableFuture<Integer> writer = CompletableFuture.supplyAsync(() -> {
+                int written = 0;
+                try {
+                    start.await();
+                    for (int i = 0; i < 50; i++) {
+                        if (writes.run(() -> {
+                            if (shutReturned.get()) {
+                                afterShut.incrementAndGet();
+                            }
+                        })) {
+                            written++;
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return written;
+            });
+            start.await();
+            assertTrue(writes.shut(TimeUnit.SECONDS.toNanos(5)));
+            shutReturned.set(true);
+            writer.get(5, TimeUnit.SECONDS);
+
+            assertEquals(0, afterShut.get(), "a write ran after the shut returned, round " + round);
+            assertFalse(writes.run(() -> afterShut.incrementAndGet()));
+        }
+    }
+
+    @Test
+    void theShutWaitsForTheWriteInProgressAndGivesUpAfterItsTimeout() throws Exception {
+        BlockingWrites writes = new BlockingWrites();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch inside = new CountDownLatch(1);
+        CompletableFuture<Boolean> write = CompletableFuture.supplyAsync(() -> {
+            try {
+                return writes.run(() -> {
+                    inside.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        inside.await();
+
+        assertFalse(writes.shut(TimeUnit.MILLISECONDS.toNanos(50)), "the write is still in progress");
+
+        CompletableFuture<Boolean> shut = CompletableFuture.supplyAsync(() -> writes.shut(TimeUnit.SECONDS.toNanos(5)));
+        assertFalse(shut.isDone());
+        release.countDown();
+        assertTrue(shut.get(5, TimeUnit.SECONDS), "the shut returns once the write ended");
+        assertTrue(write.get(5, TimeUnit.SECONDS));
     }
 }

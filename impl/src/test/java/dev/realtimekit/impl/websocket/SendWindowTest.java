@@ -17,9 +17,9 @@ class SendWindowTest {
     void allowsBlockingWritesUntilTheWindowIsFull() {
         SendWindow window = new SendWindow(100);
 
-        assertTrue(window.reserve(60));
-        assertTrue(window.reserve(40));
-        assertFalse(window.reserve(1), "101 bytes unconfirmed would exceed the window");
+        assertTrue(window.reserve(60) != SendWindow.REFUSED);
+        assertTrue(window.reserve(40) != SendWindow.REFUSED);
+        assertFalse(window.reserve(1) != SendWindow.REFUSED, "101 bytes unconfirmed would exceed the window");
         assertEquals(100, window.behind());
     }
 
@@ -27,7 +27,7 @@ class SendWindowTest {
     void aZeroWindowNeverAllowsBlockingWritesNorPings() {
         SendWindow window = new SendWindow(0);
 
-        assertFalse(window.reserve(1));
+        assertFalse(window.reserve(1) != SendWindow.REFUSED);
         window.wrote(1_000);
         assertNull(window.pingIfDue(0));
     }
@@ -35,15 +35,15 @@ class SendWindowTest {
     @Test
     void pingsOnceHalfTheWindowIsUsedAndItsPongConfirmsWhatWasWrittenBeforeIt() {
         SendWindow window = new SendWindow(100);
-        assertTrue(window.reserve(49));
+        assertEquals(SendWindow.RESERVED, window.reserve(49), "under half the window: no ping due");
         assertNull(window.pingIfDue(0), "under half the window: no ping yet");
-        assertTrue(window.reserve(1));
+        assertEquals(SendWindow.RESERVED_PING_DUE, window.reserve(1), "half the window used: the writer is told to ping");
 
         ByteBuffer ping = window.pingIfDue(0);
         assertNotNull(ping);
         assertEquals(SendWindow.PING_PAYLOAD, ping.remaining());
         assertNull(window.pingIfDue(1), "one ping outstanding at a time");
-        assertTrue(window.reserve(30));
+        assertTrue(window.reserve(30) != SendWindow.REFUSED);
 
         window.pong(ping.duplicate());
 
@@ -54,7 +54,7 @@ class SendWindowTest {
     @Test
     void aPongThatDoesNotEchoOurPingConfirmsNothing() {
         SendWindow window = new SendWindow(100);
-        assertTrue(window.reserve(60));
+        assertTrue(window.reserve(60) != SendWindow.REFUSED);
         ByteBuffer ping = window.pingIfDue(0);
         long behind = window.behind();
 
@@ -70,7 +70,7 @@ class SendWindowTest {
     @Test
     void anUnsolicitedPongConfirmsNothing() {
         SendWindow window = new SendWindow(100);
-        assertTrue(window.reserve(80));
+        assertTrue(window.reserve(80) != SendWindow.REFUSED);
 
         window.pong(ByteBuffer.allocate(SendWindow.PING_PAYLOAD));
 
@@ -80,10 +80,10 @@ class SendWindowTest {
     @Test
     void aPongConfirmsOnlyOnce() {
         SendWindow window = new SendWindow(100);
-        assertTrue(window.reserve(60));
+        assertTrue(window.reserve(60) != SendWindow.REFUSED);
         ByteBuffer ping = window.pingIfDue(0);
         window.pong(ping.duplicate());
-        assertTrue(window.reserve(60));
+        assertTrue(window.reserve(60) != SendWindow.REFUSED);
         long behind = window.behind();
 
         window.pong(ping.duplicate());
@@ -94,10 +94,10 @@ class SendWindowTest {
     @Test
     void eachPingHasAFreshPayload() {
         SendWindow window = new SendWindow(100);
-        assertTrue(window.reserve(60));
+        assertTrue(window.reserve(60) != SendWindow.REFUSED);
         ByteBuffer first = window.pingIfDue(0);
         window.pong(first.duplicate());
-        assertTrue(window.reserve(60));
+        assertTrue(window.reserve(60) != SendWindow.REFUSED);
 
         ByteBuffer second = window.pingIfDue(0);
 
@@ -107,7 +107,7 @@ class SendWindowTest {
     @Test
     void replacesAPingThatWasNeverAnswered() {
         SendWindow window = new SendWindow(100);
-        assertTrue(window.reserve(60));
+        assertTrue(window.reserve(60) != SendWindow.REFUSED);
         ByteBuffer first = window.pingIfDue(0);
         assertNull(window.pingIfDue(999_000_000L));
 
@@ -123,7 +123,7 @@ class SendWindowTest {
     @Test
     void noPingWhenThePingItselfWouldNotFit() {
         SendWindow window = new SendWindow(100);
-        assertTrue(window.reserve(95));
+        assertTrue(window.reserve(95) != SendWindow.REFUSED);
 
         assertNull(window.pingIfDue(0));
     }
