@@ -121,7 +121,7 @@ public final class TopicRegistry implements EventBus.Listener {
             topic = topics.compute(subscriber.topic(), (name, existing) -> existing != null ? existing : historyTopic(name));
             synchronized (topic) {
                 if (!topic.removed) {
-                    if (topic.members.add(subscriber)) {
+                    if (topic.add(subscriber)) {
                         subscribers.incrementAndGet();
                     }
                     positioned = topic.history.join(subscriber, since, idMember);
@@ -162,7 +162,7 @@ public final class TopicRegistry implements EventBus.Listener {
     private CompletionStage<Void> addPlain(Subscriber subscriber) {
         Topic topic = topics.compute(subscriber.topic(), (name, existing) -> {
             Topic t = existing != null ? existing : new Topic(subscribe(name));
-            if (t.members.add(subscriber) && !TopicNames.isInternal(name)) {
+            if (t.add(subscriber) && !TopicNames.isInternal(name)) {
                 subscribers.incrementAndGet();
             }
             return t;
@@ -188,7 +188,7 @@ public final class TopicRegistry implements EventBus.Listener {
         topics.computeIfPresent(subscriber.topic(), (name, topic) -> {
             if (topic.history != null) {
                 synchronized (topic) {
-                    if (topic.members.remove(subscriber)) {
+                    if (topic.remove(subscriber)) {
                         subscribers.decrementAndGet();
                     }
                     topic.history.leave(subscriber);
@@ -198,7 +198,7 @@ public final class TopicRegistry implements EventBus.Listener {
                     topic.removed = true;
                     topic.history.close();
                 }
-            } else if (topic.members.remove(subscriber) && !TopicNames.isInternal(name)) {
+            } else if (topic.remove(subscriber) && !TopicNames.isInternal(name)) {
                 subscribers.decrementAndGet();
             }
             if (!topic.members.isEmpty()) {
@@ -266,7 +266,7 @@ public final class TopicRegistry implements EventBus.Listener {
         String frame = excluding == null ? payload : excluding.frame();
         String excluded = excluding == null ? null : excluding.target();
         synchronized (topic) {
-            for (Subscriber subscriber : topic.members) {
+            for (Subscriber subscriber : topic.forDelivery()) {
                 if (excluded != null && excluded.equals(subscriber.id())) {
                     continue;
                 }
@@ -322,7 +322,20 @@ public final class TopicRegistry implements EventBus.Listener {
     }
 
     private static final class Topic {
+        private static final Subscriber[] NONE = new Subscriber[0];
+
+        /** Changed through {@link #add} and {@link #remove} only, so that the delivery snapshot follows. */
         final Set<Subscriber> members = ConcurrentHashMap.newKeySet();
+        /**
+         * The members as an array, for deliveries: walking an array costs a delivery one load per
+         * subscriber, where the set's iterator adds its node's (a cache miss each on a busy server).
+         * Rebuilt by the first delivery after a change, so a burst of joins costs one copy per event at
+         * most, never one per join. Written by deliveries under this topic's lock; a removal drops it
+         * (null), so that a quiet topic does not keep a departed subscriber's session reachable.
+         */
+        private volatile Subscriber[] snapshot = NONE;
+        /** Set after every change of {@link #members}: the next delivery rebuilds {@link #snapshot}. */
+        private volatile boolean changed;
         final CompletableFuture<Void> subscribed;
         /** Set for a history topic only; then members change under this topic's lock. */
         HistoryTopic history;
@@ -333,6 +346,34 @@ public final class TopicRegistry implements EventBus.Listener {
 
         Topic(CompletableFuture<Void> subscribed) {
             this.subscribed = subscribed;
+        }
+
+        boolean add(Subscriber subscriber) {
+            boolean added = members.add(subscriber);
+            changed = true;
+            return added;
+        }
+
+        boolean remove(Subscriber subscriber) {
+            boolean removed = members.remove(subscriber);
+            changed = true;
+            snapshot = null;
+            return removed;
+        }
+
+        /**
+         * @return the members to deliver an event to; the caller holds this topic's lock. A member added
+         *     before this call is in it: its change was flagged after the set changed, and the flag is
+         *     cleared before the set is read.
+         */
+        Subscriber[] forDelivery() {
+            Subscriber[] current = snapshot;
+            if (changed || current == null) {
+                changed = false;
+                current = members.toArray(NONE);
+                snapshot = current;
+            }
+            return current;
         }
     }
 }

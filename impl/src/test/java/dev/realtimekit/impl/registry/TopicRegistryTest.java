@@ -2,6 +2,7 @@ package dev.realtimekit.impl.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -174,6 +176,86 @@ class TopicRegistryTest {
 
         assertEquals(List.of(), a1.received);
         assertEquals(List.of("e"), a2.received);
+    }
+
+    @Test
+    void membersThatJoinOrLeaveBetweenEventsGetExactlyTheEventsOfTheirMembership() {
+        Sub a1 = new Sub("a");
+        Sub a2 = new Sub("a");
+        Sub a3 = new Sub("a");
+        Sub a4 = new Sub("a");
+        registry.add(a1);
+        registry.add(a2);
+        registry.onEvent("a", "e1");
+        registry.add(a3);
+        registry.onEvent("a", "e2");
+        registry.remove(a1);
+        registry.onEvent("a", "e3");
+        registry.remove(a2);
+        registry.add(a4);
+        registry.onEvent("a", "e4");
+
+        assertEquals(List.of("e1", "e2"), a1.received);
+        assertEquals(List.of("e1", "e2", "e3"), a2.received);
+        assertEquals(List.of("e2", "e3", "e4"), a3.received);
+        assertEquals(List.of("e4"), a4.received);
+    }
+
+    @Test
+    void aTopicWithoutEventsDoesNotKeepASubscriberThatLeftReachable() throws Exception {
+        Sub stays = new Sub("a");
+        registry.add(stays);
+        Sub leaves = new Sub("a");
+        registry.add(leaves);
+        registry.onEvent("a", "e1"); // the delivery snapshot now holds both
+        registry.remove(leaves);
+        java.lang.ref.WeakReference<Sub> gone = new java.lang.ref.WeakReference<>(leaves);
+        leaves = null;
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (gone.get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertNull(gone.get(), "the topic still holds the subscriber that left");
+        assertEquals(1, registry.subscriberCount("a"));
+    }
+
+    @Test
+    void aSubscriberAddedBeforeAnEventGetsItWhileOtherEventsAreDeliveredConcurrently() throws Exception {
+        registry.add(new TopicRegistry.Subscriber() { // keeps the topic, and records nothing
+            @Override
+            public String topic() {
+                return "a";
+            }
+
+            @Override
+            public String id() {
+                return "anchor";
+            }
+
+            @Override
+            public void deliver(String frame) {
+            }
+        });
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<Void> noise = CompletableFuture.runAsync(() -> {
+            while (!stop.get()) {
+                registry.onEvent("a", "noise");
+            }
+        });
+        try {
+            for (int i = 0; i < 2_000; i++) {
+                Sub joined = new Sub("a");
+                registry.add(joined);
+                registry.onEvent("a", "probe-" + i);
+                assertTrue(joined.received.contains("probe-" + i), "subscriber " + i + " missed the event after its join");
+                registry.remove(joined);
+            }
+        } finally {
+            stop.set(true);
+            noise.get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
