@@ -26,6 +26,12 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
     private final U userId;
     private final String topic;
     private final DeferredOutbound outbound;
+    /**
+     * The session's outbound once attached (and the deferred frames handed to it), else null: a
+     * delivery goes to it directly, one object fewer per subscriber and event than through
+     * {@link #outbound}, which forwards everything to it from then on.
+     */
+    private volatile Outbound session;
     private final JsonCodec codec;
     private final SerialQueue inbound;
     /** Null when messages are not rate limited. */
@@ -128,7 +134,12 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
 
     @Override
     public void deliver(String frame) {
-        outbound.offer(frame);
+        Outbound attachedSession = session;
+        if (attachedSession != null) {
+            attachedSession.offer(frame);
+        } else {
+            outbound.offer(frame);
+        }
     }
 
     Outbound outbound() {
@@ -142,6 +153,7 @@ public final class Connection<U> implements ConnectionContext<U>, TopicRegistry.
         }
         attached = true;
         outbound.attach(session);
+        this.session = session;
         return true;
     }
 
