@@ -22,20 +22,7 @@ class BlockingWritesTest {
         BlockingWrites writes = new BlockingWrites();
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch inside = new CountDownLatch(1);
-        CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
-            try {
-                writes.run(() -> {
-                    inside.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Boolean> write = writeUntilReleased(writes, inside, release);
         inside.await();
         long now = System.nanoTime();
 
@@ -115,7 +102,21 @@ class BlockingWritesTest {
         BlockingWrites writes = new BlockingWrites();
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch inside = new CountDownLatch(1);
-        CompletableFuture<Boolean> write = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Boolean> write = writeUntilReleased(writes, inside, release);
+        inside.await();
+
+        assertFalse(writes.shut(TimeUnit.MILLISECONDS.toNanos(50)), "the write is still in progress");
+
+        CompletableFuture<Boolean> shut = CompletableFuture.supplyAsync(() -> writes.shut(TimeUnit.SECONDS.toNanos(5)));
+        assertFalse(shut.isDone());
+        release.countDown();
+        assertTrue(shut.get(5, TimeUnit.SECONDS), "the shut returns once the write ended");
+        assertTrue(write.get(5, TimeUnit.SECONDS));
+    }
+
+    /** A write on another thread that signals {@code inside} and then waits for {@code release}. */
+    private static CompletableFuture<Boolean> writeUntilReleased(BlockingWrites writes, CountDownLatch inside, CountDownLatch release) {
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 return writes.run(() -> {
                     inside.countDown();
@@ -129,14 +130,5 @@ class BlockingWritesTest {
                 throw new IllegalStateException(e);
             }
         });
-        inside.await();
-
-        assertFalse(writes.shut(TimeUnit.MILLISECONDS.toNanos(50)), "the write is still in progress");
-
-        CompletableFuture<Boolean> shut = CompletableFuture.supplyAsync(() -> writes.shut(TimeUnit.SECONDS.toNanos(5)));
-        assertFalse(shut.isDone());
-        release.countDown();
-        assertTrue(shut.get(5, TimeUnit.SECONDS), "the shut returns once the write ended");
-        assertTrue(write.get(5, TimeUnit.SECONDS));
     }
 }
