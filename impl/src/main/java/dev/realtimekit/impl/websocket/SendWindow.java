@@ -27,6 +27,13 @@ final class SendWindow {
     /** A ping that is this old without its pong may be replaced (the client may not answer pings at all). */
     private static final long PING_RETRY_NANOS = 1_000_000_000L;
 
+    /** {@link #reserve}: the frame does not fit; it must be written asynchronously. */
+    static final int REFUSED = 0;
+    /** {@link #reserve}: the frame fits; its bytes now count as written. */
+    static final int RESERVED = 1;
+    /** {@link #reserve}: the frame fits, and a ping is due after it (see {@link #pingIfDue}). */
+    static final int RESERVED_PING_DUE = 2;
+
     private final long window;
     /** Bytes written to the client so far (frames and pings, estimated with the WebSocket header). */
     private long written;
@@ -43,13 +50,6 @@ final class SendWindow {
         this.window = window;
     }
 
-    /** {@link #reserve}: the frame does not fit; it must be written asynchronously. */
-    static final int REFUSED = 0;
-    /** {@link #reserve}: the frame fits; its bytes now count as written. */
-    static final int RESERVED = 1;
-    /** {@link #reserve}: the frame fits, and a ping is due after it (see {@link #pingIfDue}). */
-    static final int RESERVED_PING_DUE = 2;
-
     /**
      * Reserves room for a blocking write of this many bytes, and tells in the same step whether a
      * ping will be due after it, so that the common write takes this lock once and reads no clock.
@@ -61,11 +61,8 @@ final class SendWindow {
             return REFUSED;
         }
         written += bytes;
-        long behind = written - confirmed;
-        if (behind < window / 2 || behind + frameBytes(PING_PAYLOAD) > window) {
-            return RESERVED;
-        }
-        return pingNonce == 0 || System.nanoTime() - pingSentAt >= PING_RETRY_NANOS ? RESERVED_PING_DUE : RESERVED;
+        // The clock is read only when a ping is outstanding, to tell whether it is stale.
+        return halfUsedAndPingFits() && (pingNonce == 0 || !pingFresh(System.nanoTime())) ? RESERVED_PING_DUE : RESERVED;
     }
 
     /** Counts bytes written to the client asynchronously. */
@@ -80,14 +77,21 @@ final class SendWindow {
      * @return the ping's payload, or null when no ping is due
      */
     synchronized ByteBuffer pingIfDue(long nowNanos) {
-        long behind = written - confirmed;
-        if (window == 0 || behind < window / 2 || behind + frameBytes(PING_PAYLOAD) > window) {
-            return null;
-        }
-        if (pingNonce != 0 && nowNanos - pingSentAt < PING_RETRY_NANOS) {
+        if (!halfUsedAndPingFits() || pingFresh(nowNanos)) {
             return null;
         }
         return newPing(nowNanos);
+    }
+
+    /** Caller holds the lock. @return whether half the window is used and a ping still fits in it */
+    private boolean halfUsedAndPingFits() {
+        long behind = written - confirmed;
+        return window > 0 && behind >= window / 2 && behind + frameBytes(PING_PAYLOAD) <= window;
+    }
+
+    /** Caller holds the lock. @return whether a ping is outstanding and too young to be replaced */
+    private boolean pingFresh(long nowNanos) {
+        return pingNonce != 0 && nowNanos - pingSentAt < PING_RETRY_NANOS;
     }
 
     /**
@@ -105,7 +109,7 @@ final class SendWindow {
         if (window == 0 || behind + frameBytes(PING_PAYLOAD) > 2 * window) {
             return null;
         }
-        if (pingNonce != 0 && nowNanos - pingSentAt < PING_RETRY_NANOS) {
+        if (pingFresh(nowNanos)) {
             return null;
         }
         return newPing(nowNanos);

@@ -386,15 +386,6 @@ final class SessionOutbound implements Outbound {
         }
     }
 
-    /**
-     * Runs a blocking ping inside the gate.
-     *
-     * @return false when the container is closing the connection: nothing was written
-     */
-    private boolean gated(BlockingWrites.Write write) throws IOException {
-        return blockingWrites.run(write);
-    }
-
     private boolean enqueue(Frame frame) {
         if (closed || !accepting) {
             return false;
@@ -589,7 +580,7 @@ final class SessionOutbound implements Outbound {
             return;
         }
         try {
-            gated(() -> remote.sendPing(payload));
+            blockingWrites.run(() -> remote.sendPing(payload));
         } catch (IOException | RuntimeException e) {
             // No pong will widen the window: frames go asynchronously, which is slower but just as correct.
             Messages.LOG.fine(() -> "Ping failed on session " + session.getId() + ": " + e);
@@ -609,7 +600,7 @@ final class SessionOutbound implements Outbound {
         }
         ByteBuffer payload = window.keepAlivePing(System.nanoTime());
         try {
-            gated(() -> remote.sendPing(payload));
+            blockingWrites.run(() -> remote.sendPing(payload));
         } catch (IOException | RuntimeException e) {
             Messages.LOG.fine(() -> "Keep-alive ping failed on session " + session.getId() + ": " + e);
         }

@@ -20,17 +20,14 @@ class BlockingWritesTest {
     @Test
     void aWriteInProgressForLongerThanTheLimitIsStuckAndAFinishedOneIsNot() throws Exception {
         BlockingWrites writes = new BlockingWrites();
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch inside = new CountDownLatch(1);
-        CompletableFuture<Boolean> write = writeUntilReleased(writes, inside, release);
-        inside.await();
+        BlockedWrite write = BlockedWrite.start(writes);
         long now = System.nanoTime();
 
         assertFalse(writes.stuck(TimeUnit.SECONDS.toNanos(10), now));
         assertTrue(writes.stuck(TimeUnit.SECONDS.toNanos(10), now + TimeUnit.SECONDS.toNanos(11)));
 
-        release.countDown();
-        write.get(5, TimeUnit.SECONDS);
+        write.release();
+        write.done().get(5, TimeUnit.SECONDS);
         assertFalse(writes.stuck(0, System.nanoTime() + TimeUnit.HOURS.toNanos(1)));
     }
 
@@ -100,35 +97,44 @@ class BlockingWritesTest {
     @Test
     void theShutWaitsForTheWriteInProgressAndGivesUpAfterItsTimeout() throws Exception {
         BlockingWrites writes = new BlockingWrites();
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch inside = new CountDownLatch(1);
-        CompletableFuture<Boolean> write = writeUntilReleased(writes, inside, release);
-        inside.await();
+        BlockedWrite write = BlockedWrite.start(writes);
 
         assertFalse(writes.shut(TimeUnit.MILLISECONDS.toNanos(50)), "the write is still in progress");
 
         CompletableFuture<Boolean> shut = CompletableFuture.supplyAsync(() -> writes.shut(TimeUnit.SECONDS.toNanos(5)));
         assertFalse(shut.isDone());
-        release.countDown();
+        write.release();
         assertTrue(shut.get(5, TimeUnit.SECONDS), "the shut returns once the write ended");
-        assertTrue(write.get(5, TimeUnit.SECONDS));
+        assertTrue(write.done().get(5, TimeUnit.SECONDS));
     }
 
-    /** A write on another thread that signals {@code inside} and then waits for {@code release}. */
-    private static CompletableFuture<Boolean> writeUntilReleased(BlockingWrites writes, CountDownLatch inside, CountDownLatch release) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return writes.run(() -> {
-                    inside.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+    /** A write on another thread, inside the gate until released. */
+    private record BlockedWrite(CountDownLatch released, CompletableFuture<Boolean> done) {
+
+        /** Starts the write and returns once it is inside. */
+        static BlockedWrite start(BlockingWrites writes) throws InterruptedException {
+            CountDownLatch inside = new CountDownLatch(1);
+            CountDownLatch released = new CountDownLatch(1);
+            CompletableFuture<Boolean> done = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return writes.run(() -> {
+                        inside.countDown();
+                        try {
+                            released.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            inside.await();
+            return new BlockedWrite(released, done);
+        }
+
+        void release() {
+            released.countDown();
+        }
     }
 }
