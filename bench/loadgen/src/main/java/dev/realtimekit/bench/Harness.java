@@ -46,7 +46,7 @@ final class Harness {
         return switch (options.workload) {
             case "W1" -> new SteadyWorkload(this, "W1", 10, 100, 200).run();
             case "W2" -> new SteadyWorkload(this, "W2", 1, 2000, 20).run();
-            case "W3" -> new StepWorkload(this, 10, 50).run();
+            case "W3" -> new StepWorkload(this, options.w3Topics, options.w3Subscribers).run();
             case "W4" -> new IdleWorkload(this).run();
             default -> throw new IllegalArgumentException(options.workload);
         };

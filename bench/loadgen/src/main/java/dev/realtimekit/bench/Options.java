@@ -21,6 +21,7 @@ final class Options {
               [--out FILE]                        append one JSON line per run (default bench/results/results.jsonl)
               [--warmup-seconds 10] [--duration-seconds 30]      W1/W2 (W3 warms up for --warmup-seconds too)
               [--step-seconds 10] [--w3-start-rate 200] [--w3-factor 1.5] [--w3-bisect-steps 3] [--w3-max-p99-ms 100]
+              [--w3-topics 10] [--w3-subscribers 50]      W3's shape: topics, and subscribers of each (one of them publishes)
               [--connections 10000]                W4
               [--w4-histogram true]               W4: also print which classes grew per connection (jcmd GC.class_histogram)
               [--payload-bytes 64]
@@ -29,7 +30,7 @@ final class Options {
 
     private static final Set<String> KNOWN = Set.of("target", "protocol", "urls", "workload", "server-pids",
             "redis-pid", "out", "warmup-seconds", "duration-seconds", "step-seconds", "w3-start-rate", "w3-factor",
-            "w3-bisect-steps", "w3-max-p99-ms", "connections", "payload-bytes", "client", "client-threads", "w4-histogram");
+            "w3-bisect-steps", "w3-max-p99-ms", "w3-topics", "w3-subscribers", "connections", "payload-bytes", "client", "client-threads", "w4-histogram");
 
     final String target;
     final String protocol;
@@ -45,6 +46,8 @@ final class Options {
     final double w3Factor;
     final int w3BisectSteps;
     final double w3MaxP99Ms;
+    final int w3Topics;
+    final int w3Subscribers;
     final int connections;
     final boolean w4Histogram;
     final int payloadBytes;
@@ -84,15 +87,25 @@ final class Options {
         }
         w3BisectSteps = (int) positive(v, "w3-bisect-steps", 3, true);
         w3MaxP99Ms = positive(v, "w3-max-p99-ms", 100, false);
+        w3Topics = wholeNumber(v, "w3-topics", 10, 10_000);
+        w3Subscribers = wholeNumber(v, "w3-subscribers", 50, 10_000);
+        if ((long) w3Topics * w3Subscribers > 100_000) {
+            throw new IllegalArgumentException("--w3-topics x --w3-subscribers must be at most 100000 sockets");
+        }
         connections = (int) positive(v, "connections", 10_000, false);
         w4Histogram = Boolean.parseBoolean(v.getOrDefault("w4-histogram", "false"));
         payloadBytes = (int) positive(v, "payload-bytes", 64, false);
         client = v.containsKey("client") ? oneOf(v, "client", Set.of("netty", "jdk")) : "netty";
-        double threads = positive(v, "client-threads", 1, false);
-        if (threads != Math.rint(threads) || threads > 256) {
-            throw new IllegalArgumentException("--client-threads must be a whole number from 1 to 256");
+        clientThreads = wholeNumber(v, "client-threads", 1, 256);
+    }
+
+    /** @return the option's value, a whole number from 1 to {@code max} */
+    private static int wholeNumber(Map<String, String> v, String name, int defaultValue, int max) {
+        double value = positive(v, name, defaultValue, false);
+        if (value != Math.rint(value) || value > max) {
+            throw new IllegalArgumentException("--" + name + " must be a whole number from 1 to " + max);
         }
-        clientThreads = (int) threads;
+        return (int) value;
     }
 
     static Options parse(String... args) {

@@ -27,6 +27,8 @@ class OptionsTest {
         assertEquals(1.5, o.w3Factor);
         assertEquals(3, o.w3BisectSteps);
         assertEquals(100, o.w3MaxP99Ms);
+        assertEquals(10, o.w3Topics);
+        assertEquals(50, o.w3Subscribers);
         assertEquals(10_000, o.connections);
         assertEquals(64, o.payloadBytes);
         assertEquals("netty", o.client);
@@ -43,6 +45,17 @@ class OptionsTest {
         assertThrows(IllegalArgumentException.class, () -> Options.parse(concat(REQUIRED, "--client", "okhttp")));
         assertThrows(IllegalArgumentException.class, () -> Options.parse(concat(REQUIRED, "--client-threads", "0")));
         assertThrows(IllegalArgumentException.class, () -> Options.parse(concat(REQUIRED, "--client-threads", "1.5")));
+    }
+
+    @Test
+    void shapesW3() {
+        Options o = Options.parse(concat(REQUIRED, "--w3-topics", "250", "--w3-subscribers=2"));
+        assertEquals(250, o.w3Topics);
+        assertEquals(2, o.w3Subscribers);
+        assertThrows(IllegalArgumentException.class, () -> Options.parse(concat(REQUIRED, "--w3-topics", "0")));
+        assertThrows(IllegalArgumentException.class, () -> Options.parse(concat(REQUIRED, "--w3-subscribers", "2.5")));
+        assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(concat(REQUIRED, "--w3-topics", "1000", "--w3-subscribers", "1000")));
     }
 
     @Test
