@@ -21,6 +21,9 @@
 #   BASELINE_PORTS   the baseline servers' HTTP ports (default "9180 9181")
 #   SOCKETIO_PORTS   the Socket.IO servers' ports (default "3000 3001")
 #   REDIS_PORT       port of the Redis this script starts (default: a free port from 6400 up)
+#   WARM=0           skip the JIT warm-up: by default each target first gets load in W3's shape (WARM:
+#                    500 msg/s) until its JVMs' JIT compilers are quiet (at least 60 s, at most 300 s),
+#                    so that W1-W3 measure compiled code rather than compilation
 #   LOADGEN_ARGS     extra arguments for every load generator run, e.g. "--duration-seconds 10 --warmup-seconds 5"
 #   LOADGEN_JAVA_OPTS  JVM options of the load generator (default "-Xmx2g")
 #   FORCE=1          run even when the machine is not quiet (1-minute load average above MAX_LOAD)
@@ -406,6 +409,9 @@ main() {
   local t failed=()
   for t in "${targets[@]}"; do
     start_target "$t"
+    if [[ "${WARM:-1}" != 0 && " ${workloads[*]} " =~ \ W[123]\  ]]; then
+      run_workload "$t" WARM || failed+=("$t/WARM")
+    fi
     for w in "${workloads[@]}"; do
       if [[ "$w" == W4 && "$t" =~ ^(socketio|kit-async)$ ]]; then continue; fi
       run_workload "$t" "$w" || failed+=("$t/$w")

@@ -48,6 +48,7 @@ final class Harness {
             case "W2" -> new SteadyWorkload(this, "W2", 1, 2000, 20).run();
             case "W3" -> new StepWorkload(this, options.w3Topics, options.w3Subscribers).run();
             case "W4" -> new IdleWorkload(this).run();
+            case "WARM" -> new JitWarmup(this).run();
             default -> throw new IllegalArgumentException(options.workload);
         };
     }

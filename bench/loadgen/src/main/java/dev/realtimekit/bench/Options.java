@@ -15,13 +15,15 @@ final class Options {
               --target NAME                       label written into the results (kit, kit-async, baseline, socketio, ...)
               --protocol kit|socketio             wire protocol to speak (baseline speaks the kit protocol)
               --urls URL[,URL...]                 node base URLs; clients round-robin over them
-              --workload W1|W2|W3|W4
+              --workload W1|W2|W3|W4|WARM
               --server-pids PID[,PID...]          server processes to measure (CPU, RSS; heap for JVMs)
               [--redis-pid PID]                   measured and reported separately (not counted as server CPU)
               [--out FILE]                        append one JSON line per run (default bench/results/results.jsonl)
               [--warmup-seconds 10] [--duration-seconds 30]      W1/W2 (W3 warms up for --warmup-seconds too)
               [--step-seconds 10] [--w3-start-rate 200] [--w3-factor 1.5] [--w3-bisect-steps 3] [--w3-max-p99-ms 100]
               [--w3-topics 10] [--w3-subscribers 50]      W3's shape: topics, and subscribers of each (one of them publishes)
+              [--warm-rate 500] [--warm-min-seconds 60] [--warm-max-seconds 300]
+                                                  WARM: W3's shape at this rate until the server JVMs' JIT compilers are quiet
               [--connections 10000]                W4
               [--w4-histogram true]               W4: also print which classes grew per connection (jcmd GC.class_histogram)
               [--payload-bytes 64]
@@ -30,7 +32,7 @@ final class Options {
 
     private static final Set<String> KNOWN = Set.of("target", "protocol", "urls", "workload", "server-pids",
             "redis-pid", "out", "warmup-seconds", "duration-seconds", "step-seconds", "w3-start-rate", "w3-factor",
-            "w3-bisect-steps", "w3-max-p99-ms", "w3-topics", "w3-subscribers", "connections", "payload-bytes", "client", "client-threads", "w4-histogram");
+            "w3-bisect-steps", "w3-max-p99-ms", "w3-topics", "w3-subscribers", "warm-rate", "warm-min-seconds", "warm-max-seconds", "connections", "payload-bytes", "client", "client-threads", "w4-histogram");
 
     final String target;
     final String protocol;
@@ -48,6 +50,9 @@ final class Options {
     final double w3MaxP99Ms;
     final int w3Topics;
     final int w3Subscribers;
+    final double warmRate;
+    final double warmMinSeconds;
+    final double warmMaxSeconds;
     final int connections;
     final boolean w4Histogram;
     final int payloadBytes;
@@ -69,7 +74,7 @@ final class Options {
                 throw new IllegalArgumentException("--urls: " + url + " must end with / (e.g. ws://127.0.0.1:9080/chat/ws/)");
             }
         }
-        workload = oneOf(v, "workload", Set.of("W1", "W2", "W3", "W4"));
+        workload = oneOf(v, "workload", Set.of("W1", "W2", "W3", "W4", "WARM"));
         List<Long> pids = new ArrayList<>();
         for (String pid : required(v, "server-pids").split(",")) {
             pids.add(parseLong("server-pids", pid));
@@ -91,6 +96,12 @@ final class Options {
         w3Subscribers = wholeNumber(v, "w3-subscribers", 50, 10_000);
         if ((long) w3Topics * w3Subscribers > 100_000) {
             throw new IllegalArgumentException("--w3-topics x --w3-subscribers must be at most 100000 sockets");
+        }
+        warmRate = positive(v, "warm-rate", 500, false);
+        warmMinSeconds = positive(v, "warm-min-seconds", 60, true);
+        warmMaxSeconds = positive(v, "warm-max-seconds", 300, false);
+        if (warmMaxSeconds < warmMinSeconds) {
+            throw new IllegalArgumentException("--warm-max-seconds must be at least --warm-min-seconds");
         }
         connections = (int) positive(v, "connections", 10_000, false);
         w4Histogram = Boolean.parseBoolean(v.getOrDefault("w4-histogram", "false"));

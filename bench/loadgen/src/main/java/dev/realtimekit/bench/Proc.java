@@ -2,8 +2,11 @@ package dev.realtimekit.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +37,36 @@ final class Proc {
         // The command name (field 2) may hold spaces and parentheses: count fields from its last ')'.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
         return Long.parseLong(fields[14 - 3]) + Long.parseLong(fields[15 - 3]);
+    }
+
+    /**
+     * CPU clock ticks (utime + stime) of a process's JIT compiler threads, by thread id: HotSpot names
+     * them {@code C1 CompilerThre}/{@code C2 CompilerThre} (the name cut to 15 characters). Empty for a
+     * process without such threads (not a HotSpot JVM) or one that is gone.
+     */
+    static Map<Long, Long> compilerThreadTicks(long pid) {
+        return compilerThreadTicks(Path.of("/proc", Long.toString(pid), "task"));
+    }
+
+    /** As {@link #compilerThreadTicks(long)}, for a {@code /proc/PID/task} directory. */
+    static Map<Long, Long> compilerThreadTicks(Path taskDir) {
+        Map<Long, Long> ticks = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(taskDir)) {
+            for (Path task : tasks) {
+                try {
+                    String name = Files.readString(task.resolve("comm"), StandardCharsets.US_ASCII).trim();
+                    if (name.matches("C[12] CompilerThre.*")) {
+                        ticks.put(Long.parseLong(task.getFileName().toString()),
+                                parseCpuTicks(Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII)));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while being read: it compiles no more
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return ticks;
     }
 
     /** Idle (idle + iowait) and total clock ticks of all CPUs, from the first line of /proc/stat; nulls when unreadable. */

@@ -59,6 +59,24 @@ class OptionsTest {
     }
 
     @Test
+    void shapesTheJitWarmup() {
+        Options defaults = Options.parse(concat(REQUIRED));
+        assertEquals(500, defaults.warmRate);
+        assertEquals(60, defaults.warmMinSeconds);
+        assertEquals(300, defaults.warmMaxSeconds);
+        String[] warm = REQUIRED.clone();
+        warm[7] = "WARM";
+        Options o = Options.parse(concat(warm, "--warm-rate", "800", "--warm-min-seconds", "0", "--warm-max-seconds=120"));
+        assertEquals("WARM", o.workload);
+        assertEquals(800, o.warmRate);
+        assertEquals(0, o.warmMinSeconds);
+        assertEquals(120, o.warmMaxSeconds);
+        assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(concat(REQUIRED, "--warm-min-seconds", "100", "--warm-max-seconds", "50")));
+        assertThrows(IllegalArgumentException.class, () -> Options.parse(concat(REQUIRED, "--warm-rate", "0")));
+    }
+
+    @Test
     void readsBothSpellings() {
         String[] args = concat(REQUIRED, "--redis-pid", "7", "--step-seconds=3", "--w3-bisect-steps", "0");
         Options o = Options.parse(args);

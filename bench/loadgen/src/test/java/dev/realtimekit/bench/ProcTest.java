@@ -1,10 +1,15 @@
 package dev.realtimekit.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProcTest {
 
@@ -13,6 +18,28 @@ class ProcTest {
         String stat = "4242 (Java Thread (x) 1) S 1 4242 4242 0 -1 4194560 123 0 0 0 1500 250 0 0 20 0 60 0 "
                 + "1234 5678 910 18446744073709551615 1 1 0 0 0 0 0 4096 16384 0 0 0 17 1 0 0 0 0 0";
         assertEquals(1750, Proc.parseCpuTicks(stat));
+    }
+
+    @Test
+    void findsOnlyTheJitCompilerThreads(@TempDir Path tasks) throws IOException {
+        thread(tasks, 101, "C2 CompilerThre", 300, 20);
+        thread(tasks, 102, "C1 CompilerThre", 40, 2);
+        thread(tasks, 103, "main", 900, 90);
+        thread(tasks, 104, "C2 Compiler", 1, 1); // not HotSpot's name: another program's thread
+        assertEquals(Map.of(101L, 320L, 102L, 42L), Proc.compilerThreadTicks(tasks));
+        assertEquals(Map.of(), Proc.compilerThreadTicks(tasks.resolve("gone")));
+    }
+
+    @Test
+    void findsOurOwnJitCompilers() {
+        assertFalse(Proc.compilerThreadTicks(ProcessHandle.current().pid()).isEmpty());
+    }
+
+    private static void thread(Path tasks, long tid, String name, long utime, long stime) throws IOException {
+        Path task = Files.createDirectories(tasks.resolve(Long.toString(tid)));
+        Files.writeString(task.resolve("comm"), name + "\n");
+        Files.writeString(task.resolve("stat"), tid + " (" + name + ") S 1 1 1 0 -1 4194560 0 0 0 0 " + utime + " " + stime
+                + " 0 0 20 0 1 0 1 1 1 1 1 1 0 0 0 0 0 0 0 0 0 0 0 0 0");
     }
 
     @Test
