@@ -112,6 +112,7 @@ public final class RedisEventBus implements EventBus {
         withConnectHandshake(servers);
         this.baseConfig = redissonConfig;
         this.redisson = newClient();
+        new PublishDeadlines(publishers.values(), publishTimeoutMs, () -> closing).start();
     }
 
     /** A Redisson client of its own configuration copy, whose connection events count only while it is current. */
@@ -376,8 +377,7 @@ public final class RedisEventBus implements EventBus {
      */
     private CompletionStage<?> send(String topic, List<String> payloads) {
         if (payloads.size() == 1) {
-            return publishChannel(topic).publishAsync(payloads.get(0)).toCompletableFuture().copy()
-                    .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
+            return publishChannel(topic).publishAsync(payloads.get(0));
         }
         RBatch batch = redisson.createBatch(BatchOptions.defaults().retryAttempts(0)
                 .responseTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS));
@@ -386,22 +386,21 @@ public final class RedisEventBus implements EventBus {
         for (String payload : payloads) {
             channel.publishAsync(payload);
         }
-        return batch.executeAsync().toCompletableFuture().copy().orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
+        return batch.executeAsync();
     }
 
     /** As {@link #send}, for a history topic: each event numbered, kept and published by one script. */
     private CompletionStage<?> sendNumbered(String topic, List<String> payloads) {
         String channel = prefix + topic;
         if (payloads.size() == 1) {
-            return history.publish(redisson, topic, channel, payloads.get(0), Duration.ofMillis(publishTimeoutMs))
-                    .toCompletableFuture().copy().orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
+            return history.publish(redisson, topic, channel, payloads.get(0), Duration.ofMillis(publishTimeoutMs));
         }
         RBatch batch = redisson.createBatch(BatchOptions.defaults().retryAttempts(0)
                 .responseTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS));
         for (String payload : payloads) {
             history.publish(batch, topic, channel, payload);
         }
-        return batch.executeAsync().toCompletableFuture().copy().orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
+        return batch.executeAsync();
     }
 
     @Override

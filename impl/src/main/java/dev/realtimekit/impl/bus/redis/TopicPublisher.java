@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -17,7 +19,9 @@ import java.util.function.Function;
  * order it published them.
  *
  * <p>Thread-safe. At most {@link #MAX_WAITING} publishes wait; beyond that a publish fails at once
- * (Redis is too slow or away: the sender learns it as for any failed publish).
+ * (Redis is too slow or away: the sender learns it as for any failed publish). A send that Redis has
+ * not answered fails when {@link #expire} finds it too old; the owner calls that from one timer for
+ * all topics, instead of one JDK timeout per send, each of which woke the JDK's timer thread.
  */
 final class TopicPublisher {
 
@@ -30,6 +34,11 @@ final class TopicPublisher {
     record Publish(String payload, CompletableFuture<Void> done) {
     }
 
+    /** The outcome of a send, and when it started ({@link System#nanoTime}). */
+    private static final class Send extends CompletableFuture<Void> {
+        final long startedNanos = System.nanoTime();
+    }
+
     private final Function<List<String>, CompletionStage<?>> send;
     private final Consumer<TopicPublisher> idle;
     /** Guarded by this. */
@@ -38,10 +47,12 @@ final class TopicPublisher {
     private boolean sending;
     /** Guarded by this: idle and handed back; a new publish must use a new publisher. */
     private boolean retired;
+    /** The latest send: in flight until it completes. */
+    private volatile Send latest;
 
     /**
      * @param send sends the payloads in order (one PUBLISH, or a batch of them); its stage completes
-     *     when Redis answered, or fails (also on timeout)
+     *     when Redis answered, or fails
      * @param idle told once, under this publisher's lock, when nothing is in flight or waiting any more
      *     (the owner forgets it then)
      */
@@ -80,13 +91,20 @@ final class TopicPublisher {
         for (Publish publish : batch) {
             payloads.add(publish.payload());
         }
-        CompletionStage<?> sent;
+        Send outcome = new Send();
+        latest = outcome;
         try {
-            sent = send.apply(payloads);
+            send.apply(payloads).whenComplete((ignored, failure) -> {
+                if (failure == null) {
+                    outcome.complete(null);
+                } else {
+                    outcome.completeExceptionally(failure);
+                }
+            });
         } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
+            outcome.completeExceptionally(e);
         }
-        sent.whenComplete((ignored, failure) -> {
+        outcome.whenComplete((ignored, failure) -> {
             for (Publish publish : batch) {
                 if (failure == null) {
                     publish.done().complete(null);
@@ -99,6 +117,19 @@ final class TopicPublisher {
                 send(next);
             }
         });
+    }
+
+    /**
+     * Fails the send in flight, and so its publishes, if it started at least {@code limitNanos} before
+     * {@code nowNanos}: Redis did not answer in time. It may still execute the publishes later (they
+     * are never sent again). The publishes waiting behind it go in the next send.
+     */
+    void expire(long nowNanos, long limitNanos) {
+        Send inFlight = latest;
+        if (inFlight != null && !inFlight.isDone() && nowNanos - inFlight.startedNanos >= limitNanos) {
+            inFlight.completeExceptionally(new TimeoutException("Redis did not answer within "
+                    + TimeUnit.NANOSECONDS.toMillis(limitNanos) + " ms"));
+        }
     }
 
     /** @return the next batch, or null when nothing waits (then this publisher is retired) */

@@ -263,6 +263,34 @@ class RedisEventBusIT extends RedisBusTestBase {
     }
 
     @Test
+    void aPublishRedisLeavesUnansweredFailsWithinThePublishTimeout() throws Exception {
+        Node a = node();
+        a.subscribe("unanswered");
+        a.publish("unanswered", "connected"); // Redisson connects on first use, on the caller's thread
+        a.expect("unanswered", "connected");
+        long timeoutMs = RealtimeConfigs.redis(redis.address(), prefix).redisPublishTimeoutMs();
+        redis.freeze();
+        try {
+            long started = System.nanoTime();
+            ExecutionException failure = assertThrows(ExecutionException.class,
+                    () -> a.bus.publish("unanswered", "event").toCompletableFuture().get(10, TimeUnit.SECONDS));
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertTrue(failure.getCause() != null);
+            assertTrue(tookMs >= timeoutMs - PublishDeadlines.MAX_TICK_MS,
+                    "failed no earlier than one deadline tick before the publish timeout, took " + tookMs + " ms");
+            // Slack for a busy machine's scheduling.
+            assertTrue(tookMs < timeoutMs + 1_000, "failed within the publish timeout (" + timeoutMs + " ms), took " + tookMs + " ms");
+        } finally {
+            redis.thaw();
+        }
+        a.publish("unanswered", "answered");
+        Poll.until(true, () -> {
+            String delivery = a.received.poll(100, TimeUnit.MILLISECONDS);
+            return delivery != null && delivery.endsWith("answered"); // after the late "event", at most once
+        }, Duration.ofSeconds(10));
+    }
+
+    @Test
     void publishFailsFastWhileRedisIsDownAndEverythingResumesAfterARestart() throws Exception {
         Node a = node();
         Node b = node();

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,29 @@ class TopicPublisherTest {
         assertEquals(List.of("d"), sent.get(2), "the publish made meanwhile is sent next");
         answers.get(2).complete(null);
         assertTrue(later.isDone());
+    }
+
+    @Test
+    void anUnansweredSendFailsOnceItIsOlderThanTheLimitAndTheNextSendGoes() {
+        CompletableFuture<Void> first = publisher.publish("a");
+        CompletableFuture<Void> waiting = publisher.publish("b");
+        long limit = TimeUnit.SECONDS.toNanos(2);
+
+        publisher.expire(System.nanoTime(), limit);
+        assertFalse(first.isDone(), "a young send is left alone");
+
+        publisher.expire(System.nanoTime() + limit, limit);
+        assertTrue(Await.failure(first) instanceof TimeoutException);
+        assertEquals(List.of(List.of("a"), List.of("b")), sent, "what waited behind it goes in the next send");
+        assertFalse(waiting.isDone());
+
+        answers.get(0).complete(null); // Redis answers late: the sender was already told it failed
+        assertTrue(Await.failure(first) instanceof TimeoutException);
+        publisher.expire(System.nanoTime() + limit / 2, limit);
+        assertFalse(waiting.isDone(), "the next send has a deadline of its own");
+        answers.get(1).complete(null);
+        assertTrue(waiting.isDone() && !waiting.isCompletedExceptionally());
+        assertEquals(1, idle.get(), "nothing in flight or waiting any more");
     }
 
     @Test
