@@ -26,7 +26,8 @@ record Measurement(
         long blocked,
         double maxLagMs,
         boolean generatorBound,
-        double machineIdleShare) {
+        double machineIdleShare,
+        double jitCoreShare) {
 
     /** The generator is the bottleneck when it fell behind on this share of its messages ... */
     static final double MAX_LATE_FRACTION = 0.10;
@@ -53,11 +54,17 @@ record Measurement(
                 w.outOfOrder.sum(), errors,
                 ms(w.latency.percentile(50)), ms(w.latency.percentile(90)), ms(w.latency.percentile(99)),
                 ms(w.latency.max()), server, after.redisCpuSeconds() - before.redisCpuSeconds(), generatorCpu, share,
-                phase.lateFraction(), phase.blocked(), phase.maxLagNanos() / 1e6, bound, before.idleShareUntil(after));
+                phase.lateFraction(), phase.blocked(), phase.maxLagNanos() / 1e6, bound, before.idleShareUntil(after),
+                before.jitCoreShareUntil(after));
     }
 
     private static double ms(long nanos) {
         return nanos / 1e6;
+    }
+
+    /** True when a server JVM was still compiling: the window then measured compilation too. */
+    boolean compiling() {
+        return jitCoreShare > JitWarmup.QUIET_SHARE;
     }
 
     /** True when the machine had (almost) no idle CPU: the figures then show a shared, saturated machine. */

@@ -68,6 +68,7 @@ final class Report {
         json.put("schedulerMaxLagMs", m == null ? null : m.maxLagMs());
         json.put("generatorBound", m != null && m.generatorBound());
         json.put("machineIdleShare", m == null ? null : m.machineIdleShare());
+        json.put("jitCoreShareMax", m == null || Double.isNaN(m.jitCoreShare()) ? null : m.jitCoreShare());
         return json;
     }
 

@@ -60,6 +60,9 @@ final class SteadyWorkload {
         if (m.machineSaturated()) {
             parts.add(String.format("MACHINE-SATURATED (%.0f%% idle)", m.machineIdleShare() * 100));
         }
+        if (m.compiling()) {
+            parts.add(String.format("JIT %.0f%% of a core", m.jitCoreShare() * 100));
+        }
         return Table.note(parts);
     }
 }

@@ -62,7 +62,8 @@ final class StepWorkload {
                     best = m;
                 }
                 String note = (passed ? "PASS" : "FAIL " + String.join(",", failures))
-                        + (m.machineSaturated() ? String.format(" (machine %.0f%% idle)", m.machineIdleShare() * 100) : "");
+                        + (m.machineSaturated() ? String.format(" (machine %.0f%% idle)", m.machineIdleShare() * 100) : "")
+                        + (m.compiling() ? String.format(" (JIT %.0f%% of a core)", m.jitCoreShare() * 100) : "");
                 System.out.println(Table.runRow(o.target, "W3", Integer.toString(steps.size()), topics, perTopic, m, note));
                 Map<String, Object> step = new LinkedHashMap<>();
                 step.put("step", steps.size());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MeasurementTest {
@@ -80,6 +81,28 @@ class MeasurementTest {
         Pacer.Phase phase = new Pacer.Phase(10, 0, 0, 0, 0);
         assertTrue(Measurement.of(10, 1, window(10, 10, 1), phase, 0, before, busy).machineSaturated());
         assertFalse(Measurement.of(10, 1, window(10, 10, 1), phase, 0, before, calm).machineSaturated());
+    }
+
+    @Test
+    void aWindowInWhichAServerJvmCompiledSaysSo() {
+        long hz = Proc.ticksPerSecond();
+        // Two servers over 10 s: the first compiled 0.5 s (5% of a core), the second 0.1 s; a third is no JVM.
+        Meter.Sample before = new Meter.Sample(0, new double[] {0, 0, 0}, 0, 0, null,
+                List.of(Map.of(1L, 0L), Map.of(2L, 0L), Map.of()));
+        Meter.Sample after = new Meter.Sample(10_000_000_000L, new double[] {1, 1, 1}, 0, 0, null,
+                List.of(Map.of(1L, hz / 2), Map.of(2L, hz / 10), Map.of()));
+        Pacer.Phase phase = new Pacer.Phase(10, 0, 0, 0, 0);
+        Measurement compiling = Measurement.of(1, 10, window(10, 10, 1), phase, 0, before, after);
+        assertEquals(0.05, compiling.jitCoreShare(), 1e-9);
+        assertTrue(compiling.compiling());
+
+        Meter.Sample quiet = new Meter.Sample(10_000_000_000L, new double[] {1, 1, 1}, 0, 0, null,
+                List.of(Map.of(1L, hz / 100), Map.of(2L, 0L), Map.of()));
+        assertFalse(Measurement.of(1, 10, window(10, 10, 1), phase, 0, before, quiet).compiling());
+        Meter.Sample noJvm = new Meter.Sample(10_000_000_000L, new double[] {1}, 0, 0);
+        Measurement unknown = Measurement.of(1, 10, window(10, 10, 1), phase, 0, new Meter.Sample(0, new double[] {0}, 0, 0), noJvm);
+        assertTrue(Double.isNaN(unknown.jitCoreShare()));
+        assertFalse(unknown.compiling());
     }
 
     @Test
