@@ -21,7 +21,10 @@ import java.util.concurrent.CompletionStage;
  * does, when the bus could not take it (Redis unreachable or slower than
  * {@code realtime.redis.publish-timeout-ms}); a failed publish may still be delivered, at most once.
  * A completed stage says nothing about the clients: a recipient that is not connected at that moment
- * (or anywhere) simply gets nothing.
+ * (or anywhere) simply gets nothing. A stage that completes after the call returned completes on one
+ * of the kit's managed threads, with the application's context (never on Redisson's threads), so its
+ * continuations may use the application's resources; keep them short, they share those threads with
+ * the handlers.
  */
 public interface Broadcaster {
 

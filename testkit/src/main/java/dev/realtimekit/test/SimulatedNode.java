@@ -51,7 +51,7 @@ public final class SimulatedNode {
         this.bus = bus;
         this.dispatcher = dispatcher;
         this.authenticator = authenticator;
-        this.broadcaster = new BusBroadcaster(bus, codec, config.maxTopicLength());
+        this.broadcaster = new BusBroadcaster(bus, codec, config.maxTopicLength(), containerThreads);
         this.containerThreads = containerThreads;
         this.timeout = timeout;
     }

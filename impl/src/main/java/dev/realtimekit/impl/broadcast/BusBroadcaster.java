@@ -3,6 +3,7 @@ package dev.realtimekit.impl.broadcast;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 import dev.realtimekit.Broadcaster;
@@ -16,17 +17,26 @@ import dev.realtimekit.impl.registry.TopicNames;
  * A {@link Broadcaster} on one bus: serializes with the given codec and publishes in the same formats
  * as the handlers' broadcasts ({@link BusMessages}). Thread-safe; never blocks or throws, every
  * failure is the returned stage's.
+ *
+ * <p>A stage the bus completes later completes on {@code completions} (the kit's application
+ * threads), never on the thread that completed the bus's stage: with Redis that is Redisson's event
+ * loop, which has no application context (a JAX-RS resource returning the stage got a 500 when
+ * Liberty's metrics looked up their configuration there: ClusterIT) and must never run application
+ * code.
  */
 public final class BusBroadcaster implements Broadcaster {
 
     private final EventBus bus;
     private final JsonCodec codec;
     private final int maxTopicLength;
+    private final Executor completions;
 
-    public BusBroadcaster(EventBus bus, JsonCodec codec, int maxTopicLength) {
+    /** @param completions where stages the bus completes later complete (threads with the application's context) */
+    public BusBroadcaster(EventBus bus, JsonCodec codec, int maxTopicLength, Executor completions) {
         this.bus = bus;
         this.codec = codec;
         this.maxTopicLength = maxTopicLength;
+        this.completions = completions;
     }
 
     @Override
@@ -70,6 +80,11 @@ public final class BusBroadcaster implements Broadcaster {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return Stages.call(() -> publish.apply(text));
+        CompletableFuture<Void> published = Stages.toFuture(Stages.call(() -> publish.apply(text)));
+        if (published.isDone()) {
+            return published; // the caller's own continuations run on the caller's thread
+        }
+        return published.whenCompleteAsync((ignored, failure) -> {
+        }, completions);
     }
 }

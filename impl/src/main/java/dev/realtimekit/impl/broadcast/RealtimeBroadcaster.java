@@ -19,7 +19,8 @@ public class RealtimeBroadcaster implements Broadcaster {
     RealtimeRuntime runtime;
 
     private BusBroadcaster delegate() {
-        return new BusBroadcaster(runtime.bus(), runtime.codec(), runtime.config().maxTopicLength());
+        return new BusBroadcaster(runtime.bus(), runtime.codec(), runtime.config().maxTopicLength(),
+                runtime.applicationExecutor());
     }
 
     @Override

@@ -213,7 +213,7 @@ public class RealtimeRuntime {
      * which carry the application's context from the start, whatever thread submits; the managed
      * executor ({@link #managedExecutor}) when they are all busy.
      */
-    private Executor applicationExecutor() {
+    public Executor applicationExecutor() {
         return applicationThreads;
     }
 

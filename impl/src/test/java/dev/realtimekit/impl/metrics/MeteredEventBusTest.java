@@ -4,61 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 import org.junit.jupiter.api.Test;
 
-import dev.realtimekit.impl.bus.EventBus;
 import dev.realtimekit.impl.registry.BusMessages;
+import dev.realtimekit.testsupport.ManualBus;
 
 class MeteredEventBusTest {
 
-    /** A bus whose publishes complete when the test says. */
-    static final class ManualBus implements EventBus {
-        final List<CompletableFuture<Void>> publishes = new ArrayList<>();
-        RuntimeException throwOnPublish;
-
-        @Override
-        public void start(Listener listener) {
-        }
-
-        @Override
-        public CompletionStage<Void> subscribe(String topic) {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletionStage<Void> unsubscribe(String topic) {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletionStage<Void> publish(String topic, String payload) {
-            if (throwOnPublish != null) {
-                throw throwOnPublish;
-            }
-            CompletableFuture<Void> publish = new CompletableFuture<>();
-            publishes.add(publish);
-            return publish;
-        }
-
-        @Override
-        public String describe() {
-            return "manual";
-        }
-
-        @Override
-        public Status status() {
-            return new Status("manual", true, 0, 0, false);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     private final RecordingBackend backend = new RecordingBackend();
     private final BackendMetrics metrics = new BackendMetrics(backend, new BackendMetrics.Gauges(() -> 0, null, null));
