@@ -84,6 +84,7 @@ public final class BusBroadcaster implements Broadcaster {
         if (published.isDone()) {
             return published; // the caller's own continuations run on the caller's thread
         }
+        // whenCompleteAsync, not thenApplyAsync: the latter completes a failure on the completing thread.
         return published.whenCompleteAsync((ignored, failure) -> {
         }, completions);
     }
