@@ -21,6 +21,7 @@ final class Options {
               [--out FILE]                        append one JSON line per run (default bench/results/results.jsonl)
               [--warmup-seconds 10] [--duration-seconds 30]      W1/W2 (W3 warms up for --warmup-seconds too)
               [--step-seconds 10] [--w3-start-rate 200] [--w3-factor 1.5] [--w3-bisect-steps 3] [--w3-max-p99-ms 100]
+              [--w3-repeat-failures 1]            W3: try a failing step again at the same rate this often before it counts
               [--w3-topics 10] [--w3-subscribers 50]      W3's shape: topics, and subscribers of each (one of them publishes)
               [--warm-rate 500] [--warm-min-seconds 60] [--warm-max-seconds 300]
                                                   WARM: W3's shape at this rate until the server JVMs' JIT compilers are quiet
@@ -32,7 +33,7 @@ final class Options {
 
     private static final Set<String> KNOWN = Set.of("target", "protocol", "urls", "workload", "server-pids",
             "redis-pid", "out", "warmup-seconds", "duration-seconds", "step-seconds", "w3-start-rate", "w3-factor",
-            "w3-bisect-steps", "w3-max-p99-ms", "w3-topics", "w3-subscribers", "warm-rate", "warm-min-seconds", "warm-max-seconds", "connections", "payload-bytes", "client", "client-threads", "w4-histogram");
+            "w3-bisect-steps", "w3-max-p99-ms", "w3-repeat-failures", "w3-topics", "w3-subscribers", "warm-rate", "warm-min-seconds", "warm-max-seconds", "connections", "payload-bytes", "client", "client-threads", "w4-histogram");
 
     final String target;
     final String protocol;
@@ -48,6 +49,7 @@ final class Options {
     final double w3Factor;
     final int w3BisectSteps;
     final double w3MaxP99Ms;
+    final int w3RepeatFailures;
     final int w3Topics;
     final int w3Subscribers;
     final double warmRate;
@@ -92,6 +94,7 @@ final class Options {
         }
         w3BisectSteps = (int) positive(v, "w3-bisect-steps", 3, true);
         w3MaxP99Ms = positive(v, "w3-max-p99-ms", 100, false);
+        w3RepeatFailures = (int) positive(v, "w3-repeat-failures", 1, true);
         w3Topics = wholeNumber(v, "w3-topics", 10, 10_000);
         w3Subscribers = wholeNumber(v, "w3-subscribers", 50, 10_000);
         if ((long) w3Topics * w3Subscribers > 100_000) {

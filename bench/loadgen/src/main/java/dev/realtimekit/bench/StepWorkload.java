@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** W3: raises the rate step by step while steps pass, then bisects; the result is the best passing step. */
+/**
+ * W3: raises the rate step by step while steps pass, then bisects; the result is the best passing step. A failing
+ * step is tried again at the same rate ({@code --w3-repeat-failures}, see {@link RateSearch}).
+ */
 final class StepWorkload {
 
     private final Harness h;
@@ -24,14 +27,15 @@ final class StepWorkload {
         Fleet fleet = h.connectAll(topics, perTopic);
         try {
             Pacer pacer = new Pacer(fleet, h.protocol, h.counters, o.payloadBytes);
-            System.out.printf("W3: warm-up %.0f s at %.0f msg/s, then steps of %.0f s (x%s, %d bisect steps, p99 <= %s ms)%n",
+            System.out.printf("W3: warm-up %.0f s at %.0f msg/s, then steps of %.0f s (x%s, %d bisect steps, p99 <= %s ms,"
+                            + " a failing step tried %d more time(s))%n",
                     o.warmupSeconds, o.w3StartRate, o.stepSeconds, Table.number(o.w3Factor), o.w3BisectSteps,
-                    Table.number(o.w3MaxP99Ms));
+                    Table.number(o.w3MaxP99Ms), o.w3RepeatFailures);
             pacer.run(System.nanoTime(), o.w3StartRate, Harness.nanos(o.warmupSeconds), null);
             h.settle();
             long warmupErrors = h.counters.errors();
 
-            RateSearch search = new RateSearch(o.w3StartRate, o.w3Factor, o.w3BisectSteps);
+            RateSearch search = new RateSearch(o.w3StartRate, o.w3Factor, o.w3BisectSteps, o.w3RepeatFailures);
             List<Measurement> steps = new ArrayList<>();
             List<Map<String, Object>> stepJson = new ArrayList<>();
             Measurement best = null;
@@ -55,6 +59,7 @@ final class StepWorkload {
                 h.counters.window = null; // what still arrives belongs to no step
                 List<String> failures = m.failures(o.w3MaxP99Ms);
                 boolean passed = failures.isEmpty();
+                boolean repeat = search.repeating();
                 search.report(passed);
                 steps.add(m);
                 anyBound |= m.generatorBound();
@@ -62,12 +67,15 @@ final class StepWorkload {
                     best = m;
                 }
                 String note = (passed ? "PASS" : "FAIL " + String.join(",", failures))
+                        + (repeat ? " (repeat)" : "")
+                        + (search.repeating() ? " (trying this rate again)" : "")
                         + (m.machineSaturated() ? String.format(" (machine %.0f%% idle)", m.machineIdleShare() * 100) : "")
                         + (m.compiling() ? String.format(" (JIT %.0f%% of a core)", m.jitCoreShare() * 100) : "");
                 System.out.println(Table.runRow(o.target, "W3", Integer.toString(steps.size()), topics, perTopic, m, note));
                 Map<String, Object> step = new LinkedHashMap<>();
                 step.put("step", steps.size());
                 step.put("passed", passed);
+                step.put("repeat", repeat);
                 step.put("failures", failures);
                 step.putAll(Report.measurement(m, o.serverPids));
                 stepJson.add(step);
@@ -89,6 +97,8 @@ final class StepWorkload {
             json.put("generatorBound", anyBound);
             json.putAll(Report.errors(h.counters, warmupErrors));
             json.putAll(Report.processes(o.serverPids, o.redisPid));
+            json.put("repeatFailures", o.w3RepeatFailures);
+            json.put("passedOnRepeat", search.passedOnRepeat());
             json.put("steps", stepJson);
             json.put("reconnects", reconnects);
             h.emit(json);

@@ -27,6 +27,7 @@ class OptionsTest {
         assertEquals(1.5, o.w3Factor);
         assertEquals(3, o.w3BisectSteps);
         assertEquals(100, o.w3MaxP99Ms);
+        assertEquals(1, o.w3RepeatFailures);
         assertEquals(10, o.w3Topics);
         assertEquals(50, o.w3Subscribers);
         assertEquals(10_000, o.connections);
