@@ -49,7 +49,9 @@ import dev.realtimekit.impl.metrics.RealtimeMetrics;
  * order. Redisson restores subscriptions after a reconnect by itself; this class logs the outage and
  * the recovery once each ({@link RedisHealth}), bounds every publish by
  * {@code realtime.redis.publish-timeout-ms} so a slow or absent Redis costs a sender at most that
- * long, and proves that its subscriptions deliver ({@link SubscriptionCheck}).
+ * long, and proves that its subscriptions deliver ({@link SubscriptionCheck}). No caller's thread
+ * makes the first connection: until it is made, on a thread of its own ({@link FirstConnection}),
+ * publishes and subscriptions wait without blocking their callers.
  *
  * <p>Threads and ordering: {@link #subscribe}, {@link #unsubscribe}, a repair's resubscription and a
  * client replacement change a topic's subscription only inside the subscription map's per-topic
@@ -85,6 +87,8 @@ public final class RedisEventBus implements EventBus {
     private volatile CompletableFuture<Void> replacing = CompletableFuture.completedFuture(null);
     private final RealtimeMetrics metrics;
     private final RedisHistory history;
+    /** Open once a client of this bus has connected; callers' Redis work waits for it (see the class). */
+    private final FirstConnection firstConnection;
     private volatile boolean closing;
     private volatile Listener listener = (topic, payload) -> {
     };
@@ -99,7 +103,7 @@ public final class RedisEventBus implements EventBus {
         this.description = description + (sharded ? " (sharded pub/sub)" : "") + ", channels " + prefix + "<topic>";
         this.check = new SubscriptionCheck(this, config.redisSubscriptionCheckIntervalMs(), publishTimeoutMs,
                 subscribeTimeoutMs);
-        this.health = new RedisHealth(this.description, () -> closing, () -> redisson, prefix + "health-check",
+        this.health = new RedisHealth(this.description, () -> closing, this::connectedClient, prefix + "health-check",
                 check::afterRecovery, metrics::redisOutage, check::afterRecovery);
         // Connect lazily: the application starts while Redis is down and joins it when it comes up.
         redissonConfig.setLazyInitialization(true);
@@ -113,6 +117,22 @@ public final class RedisEventBus implements EventBus {
         this.baseConfig = redissonConfig;
         this.redisson = newClient();
         new PublishDeadlines(publishers.values(), publishTimeoutMs, () -> closing).start();
+        this.firstConnection = new FirstConnection(() -> redisson,
+                client -> channel(client, "health-check").countSubscribersAsync(), publishTimeoutMs,
+                Math.min(100, maxDelay.toMillis()), () -> closing);
+        // An outage recorded before the first connection ends with it (no connect event is confirmed before).
+        firstConnection.opened().thenRun(() -> health.record(null));
+        firstConnection.start();
+    }
+
+    /**
+     * @return the client, or null before the first connection: a failure then is an outage, not a
+     *     hint to confirm by asking Redis, which would make the confirming thread wait for that connection
+     */
+    private RedissonClient connectedClient() {
+        FirstConnection first = firstConnection; // null while the constructor runs
+        CompletableFuture<Void> opened = first == null ? null : first.opened();
+        return opened != null && opened.isDone() && !opened.isCompletedExceptionally() ? redisson : null;
     }
 
     /** A Redisson client of its own configuration copy, whose connection events count only while it is current. */
@@ -214,7 +234,7 @@ public final class RedisEventBus implements EventBus {
                 previous.close();
                 previous.remove();
             }
-            return listen(name, CompletableFuture.completedFuture(null));
+            return listen(name, firstConnection.opened());
         });
         // Time out a copy: Redisson's own future must still complete, so that a subscription that
         // succeeds after the timeout is found and removed by unsubscribe.
@@ -357,7 +377,7 @@ public final class RedisEventBus implements EventBus {
         do {
             published = publishers.computeIfAbsent(topic, name -> new TopicPublisher(
                     payloads -> numbered ? sendNumbered(name, payloads) : send(name, payloads),
-                    idle -> publishers.remove(name, idle))).publish(stamped);
+                    idle -> publishers.remove(name, idle), firstConnection.opened())).publish(stamped);
         } while (published == null); // that publisher had just gone idle and was forgotten
         return published.handle((ignored, failure) -> {
             if (!(failure instanceof RejectedExecutionException)) {
@@ -408,7 +428,7 @@ public final class RedisEventBus implements EventBus {
         if (!history.enabled(topic)) {
             return EventBus.super.readHistory(topic, afterSeq);
         }
-        return history.read(redisson, topic, afterSeq).toCompletableFuture()
+        return firstConnection.opened().thenCompose(ignored -> history.read(redisson, topic, afterSeq))
                 .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS);
     }
 

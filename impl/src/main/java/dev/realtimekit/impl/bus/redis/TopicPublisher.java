@@ -41,6 +41,7 @@ final class TopicPublisher {
 
     private final Function<List<String>, CompletionStage<?>> send;
     private final Consumer<TopicPublisher> idle;
+    private final CompletableFuture<?> ready;
     /** Guarded by this. */
     private final ArrayDeque<Publish> waiting = new ArrayDeque<>();
     /** Guarded by this: a send is in flight. */
@@ -57,8 +58,19 @@ final class TopicPublisher {
      *     (the owner forgets it then)
      */
     TopicPublisher(Function<List<String>, CompletionStage<?>> send, Consumer<TopicPublisher> idle) {
+        this(send, idle, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * @param ready completes when sends may go to Redis ({@link FirstConnection}); until then a send
+     *     waits for it without blocking its caller, and one that expired meanwhile is never sent (so
+     *     the next, started after it failed, cannot overtake it); if it fails, the waiting send fails
+     */
+    TopicPublisher(Function<List<String>, CompletionStage<?>> send, Consumer<TopicPublisher> idle,
+            CompletableFuture<?> ready) {
         this.send = send;
         this.idle = idle;
+        this.ready = ready;
     }
 
     /**
@@ -93,16 +105,16 @@ final class TopicPublisher {
         }
         Send outcome = new Send();
         latest = outcome;
-        try {
-            send.apply(payloads).whenComplete((ignored, failure) -> {
-                if (failure == null) {
-                    outcome.complete(null);
-                } else {
+        if (ready.isDone() && !ready.isCompletedExceptionally()) {
+            sendNow(payloads, outcome);
+        } else {
+            ready.whenComplete((ignored, failure) -> {
+                if (failure != null) {
                     outcome.completeExceptionally(failure);
+                } else if (!outcome.isDone()) {
+                    sendNow(payloads, outcome);
                 }
             });
-        } catch (RuntimeException e) {
-            outcome.completeExceptionally(e);
         }
         outcome.whenComplete((ignored, failure) -> {
             for (Publish publish : batch) {
@@ -117,6 +129,20 @@ final class TopicPublisher {
                 send(next);
             }
         });
+    }
+
+    private void sendNow(List<String> payloads, Send outcome) {
+        try {
+            send.apply(payloads).whenComplete((ignored, failure) -> {
+                if (failure == null) {
+                    outcome.complete(null);
+                } else {
+                    outcome.completeExceptionally(failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            outcome.completeExceptionally(e);
+        }
     }
 
     /**

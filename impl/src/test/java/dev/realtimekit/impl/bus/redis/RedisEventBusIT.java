@@ -291,6 +291,34 @@ class RedisEventBusIT extends RedisBusTestBase {
     }
 
     @Test
+    void beforeItsFirstConnectionTheBusBlocksNoCallerOfAFrozenRedis() throws Exception {
+        long timeoutMs = RealtimeConfigs.redis(redis.address(), prefix).redisPublishTimeoutMs();
+        ExecutorService callers = Executors.newSingleThreadExecutor();
+        redis.freeze(); // before the node's first command: Redisson has not connected yet
+        Node a;
+        try {
+            a = node();
+            // Each call must return to its caller before Redis answers anything; its stage may wait.
+            Future<CompletableFuture<Void>> subscribing = callers.submit(() -> a.bus.subscribe("early").toCompletableFuture());
+            CompletableFuture<Void> subscribed = subscribing.get(timeoutMs, TimeUnit.MILLISECONDS);
+            Future<CompletableFuture<Void>> publishing = callers.submit(() -> a.bus.publish("early", "event").toCompletableFuture());
+            CompletableFuture<Void> published = publishing.get(timeoutMs, TimeUnit.MILLISECONDS);
+            ExecutionException failure = assertThrows(ExecutionException.class,
+                    () -> published.get(timeoutMs + 1_000, TimeUnit.MILLISECONDS),
+                    "a publish Redis cannot take fails within the publish timeout");
+            assertTrue(failure.getCause() != null);
+            assertTrue(!subscribed.isDone() || subscribed.isCompletedExceptionally(), "no subscription was confirmed by a frozen Redis");
+        } finally {
+            redis.thaw();
+            callers.shutdownNow();
+        }
+        // Once Redis answers, the bus works: subscriptions made now are confirmed and deliver.
+        a.subscribe("later");
+        a.publish("later", "delivered");
+        a.expect("later", "delivered");
+    }
+
+    @Test
     void publishFailsFastWhileRedisIsDownAndEverythingResumesAfterARestart() throws Exception {
         Node a = node();
         Node b = node();

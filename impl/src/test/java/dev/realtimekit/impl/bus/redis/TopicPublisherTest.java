@@ -115,4 +115,55 @@ class TopicPublisherTest {
         assertTrue(Await.failure(failed) instanceof IllegalStateException);
         assertEquals(1, idle.get());
     }
+
+    /** Completes when the bus has made its first connection ({@link FirstConnection}). */
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** A publisher whose sends wait for {@link #ready}, recording into the same lists. */
+    private final TopicPublisher gatedPublisher = new TopicPublisher(payloads -> {
+        sent.add(List.copyOf(payloads));
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        answers.add(answer);
+        return answer;
+    }, publisher -> idle.incrementAndGet(), ready);
+
+    @Test
+    void beforeTheFirstConnectionASendWaitsWithoutBlockingAndGoesWhenItOpens() {
+        CompletableFuture<Void> first = gatedPublisher.publish("a");
+        CompletableFuture<Void> second = gatedPublisher.publish("b");
+        assertEquals(List.of(), sent, "nothing goes to Redis before the first connection");
+        assertFalse(first.isDone());
+
+        ready.complete(null);
+        assertEquals(List.of(List.of("a")), sent);
+        answers.get(0).complete(null);
+        assertEquals(List.of(List.of("a"), List.of("b")), sent, "then in order, one send at a time");
+        answers.get(1).complete(null);
+        assertTrue(first.isDone() && second.isDone() && !second.isCompletedExceptionally());
+    }
+
+    @Test
+    void aSendThatExpiredBeforeTheFirstConnectionIsNeverSentSoTheNextCannotOvertakeIt() {
+        CompletableFuture<Void> expired = gatedPublisher.publish("a");
+        CompletableFuture<Void> next = gatedPublisher.publish("b");
+        long limit = TimeUnit.SECONDS.toNanos(1);
+        gatedPublisher.expire(System.nanoTime() + limit, limit);
+        assertTrue(Await.failure(expired) instanceof TimeoutException);
+        assertFalse(next.isDone(), "the next send waits for the first connection in its turn");
+
+        ready.complete(null);
+        assertEquals(List.of(List.of("b")), sent, "only the send still wanted goes");
+        answers.get(0).complete(null);
+        assertTrue(next.isDone() && !next.isCompletedExceptionally());
+    }
+
+    @Test
+    void whenTheBusClosesBeforeTheFirstConnectionTheWaitingPublishesFail() {
+        CompletableFuture<Void> first = gatedPublisher.publish("a");
+        CompletableFuture<Void> second = gatedPublisher.publish("b");
+        IllegalStateException closed = new IllegalStateException("closed");
+        ready.completeExceptionally(closed);
+        assertEquals(closed, Await.failure(first));
+        assertEquals(closed, Await.failure(second));
+        assertEquals(List.of(), sent);
+    }
 }
