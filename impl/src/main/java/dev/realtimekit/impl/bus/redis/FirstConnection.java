@@ -22,7 +22,9 @@ import org.redisson.api.RedissonClient;
  * when it opens. It opens once and stays open; later outages are Redisson's reconnects, which do not
  * block callers. It fails only when the bus closes before Redis was reached.
  *
- * <p>Thread-safe. The gate's dependents run on this class's thread when it opens.
+ * <p>Thread-safe. Every try runs on this class's thread. The gate's dependents registered before it
+ * opens run on that thread too, or on a thread that waits for the gate at that moment (as
+ * {@link CompletableFuture} lets a waiting thread help); none of the bus's callers waits for it.
  */
 final class FirstConnection {
 
