@@ -65,6 +65,8 @@ public final class RedisEventBus implements EventBus {
 
     /** The name the kit's Redis connections have in {@code CLIENT LIST} unless a Redisson YAML file names them. */
     static final String CLIENT_NAME = "realtime-kit";
+    /** The name, after the channel prefix, of the key the health asks about and of the channel the first connection's probe counts. */
+    private static final String HEALTH_CHECK = "health-check";
 
     /** The client in use; replaced (see {@link #replaceClient}) when Redisson cannot restore a subscription. */
     private volatile RedissonClient redisson;
@@ -103,7 +105,7 @@ public final class RedisEventBus implements EventBus {
         this.description = description + (sharded ? " (sharded pub/sub)" : "") + ", channels " + prefix + "<topic>";
         this.check = new SubscriptionCheck(this, config.redisSubscriptionCheckIntervalMs(), publishTimeoutMs,
                 subscribeTimeoutMs);
-        this.health = new RedisHealth(this.description, () -> closing, this::connectedClient, prefix + "health-check",
+        this.health = new RedisHealth(this.description, () -> closing, this::connectedClient, prefix + HEALTH_CHECK,
                 check::afterRecovery, metrics::redisOutage, check::afterRecovery);
         // Connect lazily: the application starts while Redis is down and joins it when it comes up.
         redissonConfig.setLazyInitialization(true);
@@ -118,7 +120,7 @@ public final class RedisEventBus implements EventBus {
         this.redisson = newClient();
         new PublishDeadlines(publishers.values(), publishTimeoutMs, () -> closing).start();
         this.firstConnection = new FirstConnection(() -> redisson,
-                client -> channel(client, "health-check").countSubscribersAsync(), publishTimeoutMs,
+                client -> channel(client, HEALTH_CHECK).countSubscribersAsync(), publishTimeoutMs,
                 Math.min(100, maxDelay.toMillis()), () -> closing);
         // An outage recorded before the first connection ends with it (no connect event is confirmed before).
         firstConnection.opened().thenRun(() -> health.record(null));
