@@ -33,6 +33,7 @@
 #   JFR=1            record a JFR profile (settings=profile) of every Liberty node (kit and baseline)
 #                    into bench/target/jfr/<timestamp>/<target>-node-N.jfr
 #   READY_TIMEOUT    seconds a target's servers may take to accept WebSocket connections (default 180)
+#   STOP_TIMEOUT     seconds a graceful stop of a target's servers may take before they are killed by PID (default 120)
 #   REALTIME_*       passed to the kit nodes as configuration (through sample-war/cluster.sh)
 set -euo pipefail
 
@@ -221,8 +222,13 @@ start_kit() {
   server_pids=("$(liberty_pid "$work/kit-cluster" node-1)" "$(liberty_pid "$work/kit-cluster" node-2)")
 }
 
+# A graceful stop may wait for ever on a server that no longer answers (one that ran out of heap): it is
+# given STOP_TIMEOUT seconds, then stop_current ends the server by PID.
+stop_timeout=${STOP_TIMEOUT:-120}
+
 stop_kit() {
-  kit_env "$root/sample-war/cluster.sh" stop >> "$logs/kit-cluster.log" 2>&1 || say "cluster.sh stop failed (see $logs/kit-cluster.log)"
+  kit_env timeout "$stop_timeout" "$root/sample-war/cluster.sh" stop >> "$logs/kit-cluster.log" 2>&1 \
+    || say "cluster.sh stop failed or took over ${stop_timeout}s (see $logs/kit-cluster.log)"
 }
 
 # The kit writing every frame asynchronously (realtime.send-window-bytes=0; the default, 8192, writes
@@ -265,7 +271,8 @@ stop_baseline() {
   local name
   for name in baseline-1 baseline-2; do
     if [[ -d "$baseline_dir/servers/$name" ]]; then
-      WLP_USER_DIR="$baseline_dir" "$wlp/bin/server" stop "$name" > /dev/null 2>&1 || say "server stop $name failed"
+      WLP_USER_DIR="$baseline_dir" timeout "$stop_timeout" "$wlp/bin/server" stop "$name" > /dev/null 2>&1 \
+        || say "server stop $name failed or took over ${stop_timeout}s"
     fi
   done
 }
