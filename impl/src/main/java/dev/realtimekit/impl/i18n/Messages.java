@@ -324,6 +324,13 @@ public final class Messages {
                 + " was replaced to connect anew.");
     }
 
+    public static void redisPubSubStuck(String bus, long redissonTimeoutMs) {
+        LOG.warning(() -> "RTK0208W: Redisson gave up on a subscribe or unsubscribe on " + bus + " after "
+                + redissonTimeoutMs + " ms while Redis answered its other commands (Redisson 3.52 can lose one of the"
+                + " locks its subscriptions take, after which every topic on that lock times out); the Redis client was"
+                + " replaced and every topic subscribed again.");
+    }
+
     public static void subscriptionCheckFailed(String bus, Throwable failure) {
         logFailure(Level.WARNING, failure, () -> "RTK0204W: A subscription check of " + bus + " failed; the checks go on at"
                 + " their interval. Logged once until a check succeeds again.");

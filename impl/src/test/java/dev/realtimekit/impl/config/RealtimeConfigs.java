@@ -32,6 +32,14 @@ public final class RealtimeConfigs {
         return config;
     }
 
+    /** @return {@link #redisCheckingEvery} waiting at most {@code subscribeTimeoutMs} for a subscription */
+    public static RealtimeConfig redisSubscribingWithin(String address, String prefix, long intervalMs,
+            long subscribeTimeoutMs) {
+        RealtimeConfig config = redisCheckingEvery(address, prefix, intervalMs);
+        config.redisSubscribeTimeoutMs = subscribeTimeoutMs;
+        return config;
+    }
+
     /** @return {@link #redis(String, String)} keeping a history of the topics matching {@code patterns} */
     public static RealtimeConfig redisWithHistory(String address, String prefix, String patterns, int size) {
         RealtimeConfig config = redis(address, prefix);

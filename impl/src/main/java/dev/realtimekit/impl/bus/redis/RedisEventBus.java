@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -87,6 +88,8 @@ public final class RedisEventBus implements EventBus {
     private final SubscriptionCheck check;
     /** The last client replacement, which the next one waits for; changed only holding this. */
     private volatile CompletableFuture<Void> replacing = CompletableFuture.completedFuture(null);
+    /** Redis is being asked whether a Redisson timeout means Redisson is stuck (see {@link #redissonTimedOut}). */
+    private final AtomicBoolean askingAfterTimeout = new AtomicBoolean();
     private final RealtimeMetrics metrics;
     private final RedisHistory history;
     /** Open once a client of this bus has connected; callers' Redis work waits for it (see the class). */
@@ -116,6 +119,8 @@ public final class RedisEventBus implements EventBus {
         BaseConfig<?> servers = ServerSettings.of(redissonConfig);
         withoutConnectionPing(servers, this.description);
         withConnectHandshake(servers);
+        // Half the kit's own: a subscribe Redisson gave up on can still be taken over by a new client in time.
+        servers.setSubscriptionTimeout(redissonSubscriptionTimeoutMs());
         this.baseConfig = redissonConfig;
         this.redisson = newClient();
         new PublishDeadlines(publishers.values(), publishTimeoutMs, () -> closing).start();
@@ -201,7 +206,6 @@ public final class RedisEventBus implements EventBus {
                 .setConnectionMinimumIdleSize(2)
                 .setConnectionPoolSize(16)
                 .setTimeout((int) Math.min(Integer.MAX_VALUE, config.redisPublishTimeoutMs()))
-                .setSubscriptionTimeout((int) Math.min(Integer.MAX_VALUE, config.redisSubscribeTimeoutMs()))
                 .setRetryAttempts(1)
                 .setRetryInterval(200)
                 .setPingConnectionInterval(0); // see withoutConnectionPing
@@ -272,7 +276,42 @@ public final class RedisEventBus implements EventBus {
     /** A forwarding subscription on the current client, whose listener is added once {@code after} completes. */
     private Subscription listen(String topic, CompletableFuture<?> after) {
         RedissonClient client = redisson;
-        return Subscription.forwarding(topic, client, channel(client, topic), this::deliver, after);
+        return Subscription.forwarding(topic, client, channel(client, topic), this::deliver, this::redissonTimedOut, after);
+    }
+
+    /** @return how long Redisson may take to subscribe or unsubscribe: half of {@code realtime.redis.subscribe-timeout-ms} */
+    private int redissonSubscriptionTimeoutMs() {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, subscribeTimeoutMs / 2));
+    }
+
+    /**
+     * Redisson gave up on adding or removing a listener of the current client. Redisson 3.52 runs every
+     * subscribe and unsubscribe of a channel under one of 50 locks chosen by the channel's name, and
+     * can lose a lock's permit for good (a lost wake-up in its {@code AsyncSemaphore}, fixed in 4.6.1):
+     * every topic on that lock then times out on this node while Redis answers everything else, and
+     * no probe notices, since those topics' subscribers were refused and left (StuckPubSubIT). So Redis
+     * is asked a question: answered, Redisson is stuck and a new client takes every topic over (a
+     * subscriber still waiting gets the new client's confirmation, within its own timeout); unanswered,
+     * Redis is away or stalled, which the health reports and Redisson recovers from by itself.
+     */
+    private void redissonTimedOut(Subscription subscription) {
+        RedissonClient client = subscription.client;
+        if (closing || client != redisson || replacingClient() || !askingAfterTimeout.compareAndSet(false, true)) {
+            return;
+        }
+        channel(client, HEALTH_CHECK).countSubscribersAsync().toCompletableFuture()
+                .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS)
+                // Off Redisson's thread: a replacement creates a client and waits for the topics' lock.
+                .whenCompleteAsync((answer, failure) -> {
+                    try {
+                        if (failure == null && client == redisson && !closing && !replacingClient()) {
+                            Messages.redisPubSubStuck(description, redissonSubscriptionTimeoutMs());
+                            replaceClient();
+                        }
+                    } finally {
+                        askingAfterTimeout.set(false);
+                    }
+                });
     }
 
     private void deliver(String topic, String message) {

@@ -3,13 +3,16 @@ package dev.realtimekit.impl.bus.redis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.listener.MessageListener;
+import org.redisson.client.RedisTimeoutException;
 
 /**
  * One topic's listener on one Redisson client: the only thing that hands the topic's events to the
@@ -23,6 +26,10 @@ import org.redisson.api.listener.MessageListener;
  * and forwards what follows. If the successor sees its marker first, it holds what follows until the
  * predecessor has stopped (or a grace period has passed), so the registry gets every event once and
  * in order.
+ *
+ * <p>When Redisson gives up on adding or removing the listener with a timeout, the owner is told
+ * ({@code timedOut}) and the subscriber's confirmation stays open: Redisson may be stuck rather than
+ * Redis, and a new client's subscription can still take the subscriber over.
  */
 final class Subscription implements MessageListener<String> {
 
@@ -42,6 +49,7 @@ final class Subscription implements MessageListener<String> {
     final RedissonClient client;
     private final RTopic channel;
     private final BiConsumer<String, String> events;
+    private final Consumer<Subscription> timedOut;
     private final long requestedNanos = System.nanoTime();
     /** Redisson's listener id once it has confirmed the subscription; Redisson's own outcome, never timed out. */
     private final CompletableFuture<Integer> listenerId = new CompletableFuture<>();
@@ -68,11 +76,12 @@ final class Subscription implements MessageListener<String> {
     final CompletableFuture<Void> handedOver = new CompletableFuture<>();
 
     private Subscription(String topic, RedissonClient client, RTopic channel, BiConsumer<String, String> events,
-            int state, String marker, Subscription predecessor, long graceMs) {
+            Consumer<Subscription> timedOut, int state, String marker, Subscription predecessor, long graceMs) {
         this.topic = topic;
         this.client = client;
         this.channel = channel;
         this.events = events;
+        this.timedOut = timedOut;
         this.state = new AtomicInteger(state);
         this.marker = marker;
         this.predecessor = predecessor;
@@ -82,10 +91,15 @@ final class Subscription implements MessageListener<String> {
         }
     }
 
-    /** A subscription that forwards from the start; its listener is added once {@code after} completes. */
+    /**
+     * A subscription that forwards from the start; its listener is added once {@code after} completes.
+     *
+     * @param timedOut told, on Redisson's thread, when Redisson gives up on adding or removing this
+     *     listener with a timeout
+     */
     static Subscription forwarding(String topic, RedissonClient client, RTopic channel, BiConsumer<String, String> events,
-            CompletableFuture<?> after) {
-        Subscription subscription = new Subscription(topic, client, channel, events, FORWARDING, null, null, 0);
+            Consumer<Subscription> timedOut, CompletableFuture<?> after) {
+        Subscription subscription = new Subscription(topic, client, channel, events, timedOut, FORWARDING, null, null, 0);
         subscription.addAfter(after);
         return subscription;
     }
@@ -101,7 +115,7 @@ final class Subscription implements MessageListener<String> {
             long graceMs) {
         boolean unconfirmed = !predecessor.established();
         Subscription successor = new Subscription(predecessor.topic, client, channel, predecessor.events,
-                unconfirmed ? FORWARDING : WAITING, marker, unconfirmed ? null : predecessor, graceMs);
+                predecessor.timedOut, unconfirmed ? FORWARDING : WAITING, marker, unconfirmed ? null : predecessor, graceMs);
         if (unconfirmed) {
             predecessor.takenOver = true;
             predecessor.state.set(RETIRED);
@@ -126,10 +140,18 @@ final class Subscription implements MessageListener<String> {
         after.thenCompose(ignored -> channel.addListenerAsync(String.class, this))
                 .whenComplete((id, failure) -> {
                     complete(listenerId, id, failure);
-                    if (!takenOver) {
+                    if (redissonTimeout(failure)) {
+                        // The subscriber's own timeout ends its wait unless a new client takes over.
+                        timedOut.accept(this);
+                    } else if (!takenOver) {
                         complete(confirmed, id, failure);
                     }
                 });
+    }
+
+    private static boolean redissonTimeout(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof RedisTimeoutException;
     }
 
     /** @return Redisson's own outcome for this listener, never timed out */
@@ -296,7 +318,11 @@ final class Subscription implements MessageListener<String> {
         CompletableFuture<Void> mine = listenerId.handle((id, failure) -> id)
                 .thenCompose(id -> id == null || client.isShutdown()
                         ? CompletableFuture.completedFuture(null)
-                        : channel.removeListenerAsync(id).toCompletableFuture());
+                        : channel.removeListenerAsync(id).toCompletableFuture().whenComplete((ignored, failure) -> {
+                            if (redissonTimeout(failure)) {
+                                timedOut.accept(this); // the channel stays subscribed until a new client replaces this one
+                            }
+                        }));
         Subscription previous = predecessor;
         // The predecessor's client is being shut down: failing to remove its listener there is no failure.
         return previous == null ? mine : CompletableFuture.allOf(mine, previous.remove().exceptionally(failure -> null));

@@ -13,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisException;
+import org.redisson.client.RedisTimeoutException;
 import org.redisson.misc.CompletableFutureWrapper;
 
 import dev.realtimekit.testsupport.Await;
@@ -28,6 +30,8 @@ class SubscriptionTest {
     private static final long LONG_GRACE_MS = 60_000;
 
     private final List<String> delivered = Collections.synchronizedList(new ArrayList<>());
+    /** The subscriptions whose owner was told that Redisson gave up with a timeout. */
+    private final List<Subscription> timedOut = Collections.synchronizedList(new ArrayList<>());
     private final RedissonClient client = (RedissonClient) Proxy.newProxyInstance(getClass().getClassLoader(),
             new Class<?>[] {RedissonClient.class}, (proxy, method, args) -> {
                 if (method.getName().equals("isShutdown")) {
@@ -39,10 +43,12 @@ class SubscriptionTest {
     /** A channel whose next {@code addListenerAsync} completes when the test completes {@code confirmation}. */
     private static final class FakeChannel {
         final CompletableFuture<Integer> confirmation = new CompletableFuture<>();
+        /** What the next {@code removeListenerAsync} answers. */
+        volatile CompletableFuture<Void> removal = CompletableFuture.completedFuture(null);
         final RTopic topic = (RTopic) Proxy.newProxyInstance(FakeChannel.class.getClassLoader(), new Class<?>[] {RTopic.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "addListenerAsync" -> new CompletableFutureWrapper<>(confirmation);
-                    case "removeListenerAsync" -> new CompletableFutureWrapper<>((Void) null);
+                    case "removeListenerAsync" -> new CompletableFutureWrapper<>(removal);
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
 
@@ -55,7 +61,7 @@ class SubscriptionTest {
 
     private Subscription predecessor() {
         return Subscription.forwarding("t", client, FakeChannel.confirmed().topic, (topic, payload) -> delivered.add(payload),
-                CompletableFuture.completedFuture(null));
+                timedOut::add, CompletableFuture.completedFuture(null));
     }
 
     private Subscription successorOf(Subscription predecessor, long graceMs) {
@@ -135,7 +141,7 @@ class SubscriptionTest {
     void aPredecessorNotYetConfirmedIsTakenOverAtOnceAndItsSubscriberWaitsForTheSuccessor() {
         FakeChannel pending = new FakeChannel();
         Subscription unconfirmed = Subscription.forwarding("t", client, pending.topic,
-                (topic, payload) -> delivered.add(payload), CompletableFuture.completedFuture(null));
+                (topic, payload) -> delivered.add(payload), timedOut::add, CompletableFuture.completedFuture(null));
         FakeChannel next = new FakeChannel();
         Subscription fresh = Subscription.succeeding(unconfirmed, client, next.topic, MARKER, LONG_GRACE_MS);
         assertTrue(fresh.isForwarding());
@@ -147,6 +153,43 @@ class SubscriptionTest {
         assertEquals(8, Await.result(unconfirmed.confirmed()));
         fresh.onMessage("t", "e1");
         assertEquals(List.of("e1"), delivered);
+    }
+
+    @Test
+    void aSubscribeRedissonGaveUpOnWithATimeoutTellsTheOwnerAndLeavesItsSubscriberForASuccessor() {
+        FakeChannel stuck = new FakeChannel();
+        Subscription subscription = Subscription.forwarding("t", client, stuck.topic,
+                (topic, payload) -> delivered.add(payload), timedOut::add, CompletableFuture.completedFuture(null));
+        stuck.confirmation.completeExceptionally(new RedisTimeoutException("Unable to acquire subscription lock"));
+        assertEquals(List.of(subscription), timedOut);
+        assertFalse(subscription.confirmed().isDone(), "the subscriber still waits");
+        assertTrue(subscription.stuck(60_000), "the check counts it as stuck");
+        FakeChannel next = new FakeChannel();
+        Subscription.succeeding(subscription, client, next.topic, MARKER, LONG_GRACE_MS);
+        next.confirmation.complete(9);
+        assertEquals(9, Await.result(subscription.confirmed()));
+    }
+
+    @Test
+    void aSubscribeThatFailsOtherwiseFailsItsSubscriberAtOnceAndTellsNobody() {
+        FakeChannel refusing = new FakeChannel();
+        Subscription subscription = Subscription.forwarding("t", client, refusing.topic,
+                (topic, payload) -> delivered.add(payload), timedOut::add, CompletableFuture.completedFuture(null));
+        refusing.confirmation.completeExceptionally(new RedisException("Unable to acquire connection for subscription"));
+        assertTrue(subscription.confirmed().isCompletedExceptionally());
+        assertEquals(List.of(), timedOut);
+    }
+
+    @Test
+    void anUnsubscribeRedissonGaveUpOnWithATimeoutTellsTheOwner() {
+        FakeChannel channel = new FakeChannel();
+        channel.confirmation.complete(3);
+        channel.removal = CompletableFuture.failedFuture(new RedisTimeoutException("Remove listeners operation timeout"));
+        Subscription subscription = Subscription.forwarding("t", client, channel.topic,
+                (topic, payload) -> delivered.add(payload), timedOut::add, CompletableFuture.completedFuture(null));
+        subscription.close();
+        assertTrue(subscription.remove().isCompletedExceptionally());
+        assertEquals(List.of(subscription), timedOut);
     }
 
     @Test
