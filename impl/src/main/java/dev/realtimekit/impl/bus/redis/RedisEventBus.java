@@ -299,7 +299,7 @@ public final class RedisEventBus implements EventBus {
         if (closing || client != redisson || replacingClient() || !askingAfterTimeout.compareAndSet(false, true)) {
             return;
         }
-        channel(client, HEALTH_CHECK).countSubscribersAsync().toCompletableFuture()
+        health.ask(client).toCompletableFuture()
                 .orTimeout(publishTimeoutMs, TimeUnit.MILLISECONDS)
                 // Off Redisson's thread: a replacement creates a client and waits for the topics' lock.
                 .whenCompleteAsync((answer, failure) -> {

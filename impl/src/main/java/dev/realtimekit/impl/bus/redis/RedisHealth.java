@@ -151,7 +151,8 @@ final class RedisHealth {
         }
     }
 
-    private CompletionStage<Boolean> ask(RedissonClient now) {
+    /** @return the answer to a question to Redis on {@code now} (whether the health key exists); fails when none comes */
+    CompletionStage<Boolean> ask(RedissonClient now) {
         return now.getBucket(healthKey, StringCodec.INSTANCE).isExistsAsync();
     }
 
