@@ -12,6 +12,11 @@
 #
 # Environment: WARM_RATE (default 1500), WARM_SECONDS (120), SECONDS_AT_RATE (100), MEASURED_SECONDS (60),
 # and bench/run.sh's (SKIP_BUILD=1 to use what is built; FORCE=1 on a busy box).
+#
+# Two builds of the kit at the same moment: KIT_NODE_WARS="A.war B.war" runs A on node 1 and B on node 2
+# (bench/run.sh), and the line gives each node's CPU; run it again with the WARs swapped. Each node
+# serves half the clients, so both see the same load and the same noise, which on this shared machine
+# moves one build's total by up to 40% from one run to the next.
 set -euo pipefail
 
 target=${1:?usage: bench/equal-rate.sh TARGET RATE [TOPICS SUBSCRIBERS]}
@@ -54,10 +59,9 @@ loadgen() {
     --urls "$urls" --server-pids "$pids" --redis-pid "$redis_pid" --workload WARM \
     --w3-topics "$topics" --w3-subscribers "$subscribers" --out "$results/equal-rate.jsonl" "$@"
 }
-ticks() {   # user + system CPU of every server process, in clock ticks
-  local pid sum=0
-  for pid in "${server_pids[@]}"; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
-  echo "$sum"
+ticks() {   # user + system CPU of each server process, in clock ticks, in the order of server_pids
+  local pid
+  for pid in "${server_pids[@]}"; do awk '{printf "%d ", $14 + $15}' "/proc/$pid/stat"; done
 }
 
 loadgen --warm-rate "$warm_rate" --warm-min-seconds "$warm_seconds" --warm-max-seconds "$warm_seconds" \
@@ -66,15 +70,22 @@ loadgen --warm-rate "$rate" --warm-min-seconds "$seconds" --warm-max-seconds "$s
   > "$bench/target/logs/equal-rate-$target.log" 2>&1 &
 generator=$!
 sleep $((seconds - measured - 5))
-before=$(ticks)
+read -r -a before <<< "$(ticks)"
 sleep "$measured"
-after=$(ticks)
+read -r -a after <<< "$(ticks)"
 wait "$generator" || { echo "equal-rate.sh: the load generator failed (see $bench/target/logs/equal-rate-$target.log)" >&2; exit 1; }
 
 hz=$(getconf CLK_TCK)
 deliveries=$((rate * subscribers))
 errors=$(grep -oE '"errorFrames":[0-9]+' "$bench/target/logs/equal-rate-$target.log" | tail -1 | cut -d: -f2 || true)
-summary=$(awk -v t="$((after - before))" -v hz="$hz" -v s="$measured" -v d="$deliveries" \
+total=0
+per_node=""
+for i in "${!server_pids[@]}"; do
+  used=$((after[i] - before[i]))
+  total=$((total + used))
+  per_node+=$(awk -v t="$used" -v hz="$hz" -v s="$measured" -v n="$((i + 1))" 'BEGIN { printf "%snode %d %.2f", (n > 1 ? ", " : ""), n, t / hz / s }')
+done
+summary=$(awk -v t="$total" -v hz="$hz" -v s="$measured" -v d="$deliveries" \
   'BEGIN { printf "%.2f cores, %.1f us per delivery", t / hz / s, t / hz / s / d * 1e6 }')
-echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $target $rate msg/s, $topics topics x $subscribers subscribers: servers $summary over ${measured} s; error frames ${errors:-?}" \
+echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $target $rate msg/s, $topics topics x $subscribers subscribers: servers $summary over ${measured} s (${per_node} cores); error frames ${errors:-?}${KIT_NODE_WARS:+; node WARs $KIT_NODE_WARS}" \
   | tee -a "$results/equal-rate.txt"

@@ -35,6 +35,9 @@
 #   READY_TIMEOUT    seconds a target's servers may take to accept WebSocket connections (default 180)
 #   STOP_TIMEOUT     seconds a graceful stop of a target's servers may take before they are killed by PID (default 120)
 #   REALTIME_*       passed to the kit nodes as configuration (through sample-war/cluster.sh)
+#   KIT_NODE_WARS    "A.war B.war": node 1 of the kit runs A and node 2 runs B (each restarted with its WAR
+#                    after the cluster started), for comparing two builds at the same moment under the same
+#                    load (bench/equal-rate.sh prints each node's CPU); run it again with the two swapped
 set -euo pipefail
 
 bench=$(cd "$(dirname "$0")" && pwd)
@@ -219,6 +222,17 @@ start_kit() {
   current=kit
   kit_env "$root/sample-war/cluster.sh" start > "$logs/kit-cluster.log" 2>&1 \
     || die "sample-war/cluster.sh start failed (see $logs/kit-cluster.log and $work/kit-cluster/servers/node-*/logs/)"
+  if [[ -n "${KIT_NODE_WARS:-}" ]]; then
+    local wars node
+    read -r -a wars <<< "$KIT_NODE_WARS"
+    (( ${#wars[@]} == 2 )) || die "KIT_NODE_WARS must name two WARs, node 1's and node 2's"
+    for node in 1 2; do
+      [[ -f "${wars[$((node - 1))]}" ]] || die "KIT_NODE_WARS: no such file: ${wars[$((node - 1))]}"
+      kit_env WAR="${wars[$((node - 1))]}" CONTEXT_ROOT=/chat "$root/sample-war/cluster.sh" restart "$node" >> "$logs/kit-cluster.log" 2>&1 \
+        || die "restarting kit node $node with ${wars[$((node - 1))]} failed (see $logs/kit-cluster.log)"
+      say "kit node $node runs ${wars[$((node - 1))]}"
+    done
+  fi
   server_pids=("$(liberty_pid "$work/kit-cluster" node-1)" "$(liberty_pid "$work/kit-cluster" node-2)")
 }
 
