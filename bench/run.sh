@@ -223,14 +223,15 @@ start_kit() {
   kit_env "$root/sample-war/cluster.sh" start > "$logs/kit-cluster.log" 2>&1 \
     || die "sample-war/cluster.sh start failed (see $logs/kit-cluster.log and $work/kit-cluster/servers/node-*/logs/)"
   if [[ -n "${KIT_NODE_WARS:-}" ]]; then
-    local wars node
+    local wars node war
     read -r -a wars <<< "$KIT_NODE_WARS"
     (( ${#wars[@]} == 2 )) || die "KIT_NODE_WARS must name two WARs, node 1's and node 2's"
     for node in 1 2; do
-      [[ -f "${wars[$((node - 1))]}" ]] || die "KIT_NODE_WARS: no such file: ${wars[$((node - 1))]}"
-      kit_env WAR="${wars[$((node - 1))]}" CONTEXT_ROOT=/chat "$root/sample-war/cluster.sh" restart "$node" >> "$logs/kit-cluster.log" 2>&1 \
-        || die "restarting kit node $node with ${wars[$((node - 1))]} failed (see $logs/kit-cluster.log)"
-      say "kit node $node runs ${wars[$((node - 1))]}"
+      war=${wars[$((node - 1))]}
+      [[ -f "$war" ]] || die "KIT_NODE_WARS: no such file: $war"
+      kit_env WAR="$war" CONTEXT_ROOT=/chat "$root/sample-war/cluster.sh" restart "$node" >> "$logs/kit-cluster.log" 2>&1 \
+        || die "restarting kit node $node with $war failed (see $logs/kit-cluster.log)"
+      say "kit node $node runs $war"
     done
   fi
   server_pids=("$(liberty_pid "$work/kit-cluster" node-1)" "$(liberty_pid "$work/kit-cluster" node-2)")
