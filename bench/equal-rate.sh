@@ -83,7 +83,7 @@ per_node=""
 for i in "${!server_pids[@]}"; do
   used=$((after[i] - before[i]))
   total=$((total + used))
-  per_node+=$(awk -v t="$used" -v hz="$hz" -v s="$measured" -v n="$((i + 1))" 'BEGIN { printf "%snode %d %.2f", (n > 1 ? ", " : ""), n, t / hz / s }')
+  per_node+=$(awk -v t="$used" -v hz="$hz" -v s="$measured" -v n="$((i + 1))" 'BEGIN { printf "%snode %d %.3f", (n > 1 ? ", " : ""), n, t / hz / s }')
 done
 summary=$(awk -v t="$total" -v hz="$hz" -v s="$measured" -v d="$deliveries" \
   'BEGIN { printf "%.2f cores, %.1f us per delivery", t / hz / s, t / hz / s / d * 1e6 }')

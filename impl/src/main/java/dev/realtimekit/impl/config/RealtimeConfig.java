@@ -72,8 +72,9 @@ public class RealtimeConfig {
     /**
      * Bytes a client may be behind (written to it and not yet confirmed by its answer to a ping) while
      * frames are still written with cheap blocking writes; past it they are written asynchronously.
-     * Must fit in the socket send buffer (Linux default 16 KiB), or a client that stops reading could
-     * hold a writing thread. 0 writes every frame asynchronously.
+     * It must stay well below what a connection's socket takes before a write blocks (Liberty leaves
+     * that to the kernel; docs/benchmarks.md, run 24), or a client that stops reading could hold a
+     * writing thread. 0 writes every frame asynchronously.
      */
     @ConfigProperty(name = "send-window-bytes", defaultValue = "8192")
     int sendWindowBytes = 8_192;
